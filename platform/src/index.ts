@@ -1,0 +1,25 @@
+/**
+ * @sekisho/platform: the shared kernel every package builds on — configuration, errors,
+ * clock, the durable and ephemeral stores, mail, i18n, HTML pages, secrets, tenants, users,
+ * groups, admins, API tokens, passwords and the audit log.
+ */
+export * from './errors.ts';
+export * from './clock.ts';
+export * from './ids.ts';
+export { loadConfig, redactConfig, ConfigError, type ConfigProblem } from './config/load.ts';
+export { CONFIG_ENTRIES, type Config } from './config/schema.ts';
+
+export * from './db/schema.ts';
+export { platformMigrations, runStatements, type Migration } from './db/migrations.ts';
+export { migrate } from './db/migrate.ts';
+export { openDurableStore, type DurableStore, type DbBackend } from './db/open.ts';
+
+export type { Kv, SetOptions, IncrementOptions, MessageHandler } from './kv/kv.ts';
+export { createMemoryKv } from './kv/memory.ts';
+export { createRedisKv } from './kv/redis.ts';
+export { openKv } from './kv/open.ts';
+
+export { createMailer, type Mailer, type MailMessage } from './mail/mailer.ts';
+export * from './i18n/locale.ts';
+export * from './i18n/catalog.ts';
+export * from './http/html.ts';
