@@ -13,13 +13,27 @@ export default tseslint.config(
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
     rules: {
-      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-floating-promises': [
+        'error',
+        {
+          allowForKnownSafeCalls: [
+            { from: 'package', package: 'node:test', name: ['test', 'it', 'describe', 'suite'] },
+          ],
+        },
+      ],
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: false }],
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['@sekisho/*/src/*', '@sekisho/*/src'], message: 'import the package entry, not its src' }] },
+        {
+          patterns: [
+            {
+              group: ['@sekisho/*/src/*', '@sekisho/*/src'],
+              message: 'import the package entry, not its src',
+            },
+          ],
+        },
       ],
     },
   },

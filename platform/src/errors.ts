@@ -32,6 +32,7 @@ export type ErrorCode =
   | 'ERR_SESSION_REVOKED'
   | 'ERR_IMPORT_NOT_FOUND'
   | 'ERR_STORE_UNAVAILABLE'
+  | 'ERR_MAIL_SEND_FAILED'
   | 'ERR_INTERNAL';
 
 const STATUS: Record<ErrorCode, number> = {
@@ -59,6 +60,7 @@ const STATUS: Record<ErrorCode, number> = {
   ERR_SESSION_REVOKED: 401,
   ERR_IMPORT_NOT_FOUND: 404,
   ERR_STORE_UNAVAILABLE: 503,
+  ERR_MAIL_SEND_FAILED: 502,
   ERR_INTERNAL: 500,
 };
 

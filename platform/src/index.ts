@@ -23,3 +23,32 @@ export { createMailer, type Mailer, type MailMessage } from './mail/mailer.ts';
 export * from './i18n/locale.ts';
 export * from './i18n/catalog.ts';
 export * from './http/html.ts';
+
+export {
+  hashPassword,
+  verifyPassword,
+  needsRehash,
+  ARGON2_PARAMS,
+} from './crypto/password-hash.ts';
+export {
+  createSecretBox,
+  deriveKey,
+  loadOrCreateMasterKey,
+  type SecretBox,
+} from './crypto/secrets.ts';
+export { newOpaqueToken, hashOpaqueToken } from './crypto/opaque-token.ts';
+export * from './audit/audit-log.ts';
+export { auditToCsv, neutralize } from './audit/audit-csv.ts';
+export * from './tenancy/tenant-service.ts';
+export * from './users/user-input.ts';
+export * from './users/user-service.ts';
+export * from './users/group-service.ts';
+export * from './users/roles.ts';
+export * from './users/admin-service.ts';
+export * from './users/api-token-service.ts';
+export * from './users/login-throttle.ts';
+export * from './users/session-revocation.ts';
+export * from './users/password-policy.ts';
+export * from './users/password-service.ts';
+export * from './users/user-import.ts';
+export * from './platform.ts';

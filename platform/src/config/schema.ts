@@ -8,13 +8,21 @@ import * as p from './parsers.ts';
 interface Entry<T> {
   env: string;
   parse: p.Parser<T>;
-  /** undefined: optional with no default. */
-  default?: T | ((partial: Record<string, unknown>) => T);
   doc: string;
   secret?: boolean;
 }
 
-function entry<T>(e: Entry<T>): Entry<T> {
+interface DefaultedEntry<T> extends Entry<T> {
+  default: T | ((partial: Record<string, unknown>) => T);
+}
+
+/** A setting with a default. */
+function entry<T>(e: DefaultedEntry<T>): DefaultedEntry<T> {
+  return e;
+}
+
+/** A setting that may stay unset. */
+function optional<T>(e: Entry<T>): Entry<T> {
   return e;
 }
 
@@ -38,19 +46,19 @@ export const CONFIG_ENTRIES = {
     default: './data',
     doc: 'directory for the embedded database, keys, TLS certificate and outbox',
   }),
-  databaseUrl: entry({
+  databaseUrl: optional({
     env: 'DATABASE_URL',
     parse: p.url(['postgres:', 'postgresql:']),
     doc: 'PostgreSQL server; unset = embedded PGlite under DATA_DIR',
     secret: true,
   }),
-  redisUrl: entry({
+  redisUrl: optional({
     env: 'REDIS_URL',
     parse: p.url(['redis:', 'rediss:']),
     doc: 'Redis server for shared ephemeral state; unset = in-process (one node only)',
     secret: true,
   }),
-  smtpUrl: entry({
+  smtpUrl: optional({
     env: 'SMTP_URL',
     parse: p.url(['smtp:', 'smtps:']),
     doc: 'SMTP server for mail; unset = .eml files in DATA_DIR/outbox',
@@ -62,7 +70,7 @@ export const CONFIG_ENTRIES = {
     default: 'Sekisho <no-reply@sekisho.localhost>',
     doc: 'From address of mail Sekisho sends',
   }),
-  masterKey: entry({
+  masterKey: optional({
     env: 'SEKISHO_MASTER_KEY',
     parse: p.key32(),
     doc: 'master key (32 bytes, base64 or hex) encrypting secrets at rest; unset = generated into DATA_DIR/master.key (0600)',
@@ -155,12 +163,8 @@ export const CONFIG_ENTRIES = {
 } as const;
 
 type Entries = typeof CONFIG_ENTRIES;
-type ValueOf<E> = E extends Entry<infer T> ? T : never;
-type HasDefault<E> = E extends { default: unknown } ? true : false;
+type ValueOf<E> =
+  E extends DefaultedEntry<infer T> ? T : E extends Entry<infer T> ? T | undefined : never;
 
 /** The validated, frozen configuration. */
-export type Config = {
-  readonly [K in keyof Entries]: HasDefault<Entries[K]> extends true
-    ? ValueOf<Entries[K]>
-    : ValueOf<Entries[K]> | undefined;
-};
+export type Config = { readonly [K in keyof Entries]: ValueOf<Entries[K]> };

@@ -6,20 +6,22 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
-type Json<T> = ColumnType<T, string, string>;
+type CreatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
+type WithDefault<T> = ColumnType<T, T | undefined, T>;
+type JsonWithDefault<T> = ColumnType<T, string | undefined, string>;
 
 export interface TenantsTable {
   id: string;
   slug: string;
   name: string;
   status: 'active' | 'suspended' | 'ended';
-  verified_domains: Json<string[]>;
+  verified_domains: JsonWithDefault<string[]>;
   max_users: number;
   max_device_certs: number;
-  time_zone: string;
-  default_locale: 'ja' | 'en';
-  created_at: Generated<Timestamp>;
-  updated_at: Generated<Timestamp>;
+  time_zone: WithDefault<string>;
+  default_locale: WithDefault<'ja' | 'en'>;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
 }
 
 export interface UsersTable {
@@ -30,12 +32,12 @@ export interface UsersTable {
   display_name: string;
   status: 'active' | 'suspended' | 'locked';
   locale: 'ja' | 'en' | null;
-  attributes: Json<Record<string, string>>;
+  attributes: JsonWithDefault<Record<string, string>>;
   password_hash: string | null;
   must_change_password: Generated<boolean>;
   password_changed_at: Timestamp | null;
-  created_at: Generated<Timestamp>;
-  updated_at: Generated<Timestamp>;
+  created_at: CreatedAt;
+  updated_at: CreatedAt;
 }
 
 export interface GroupsTable {
@@ -43,7 +45,7 @@ export interface GroupsTable {
   tenant_id: string;
   name: string;
   description: Generated<string>;
-  created_at: Generated<Timestamp>;
+  created_at: CreatedAt;
 }
 
 export interface GroupMembersTable {
@@ -56,7 +58,7 @@ export interface AdminsTable {
   tenant_id: string;
   user_id: string;
   role: 'global_admin' | 'device_cert_admin' | 'transfer_admin' | 'read_only_admin';
-  created_at: Generated<Timestamp>;
+  created_at: CreatedAt;
 }
 
 export interface ApiTokensTable {
@@ -66,7 +68,7 @@ export interface ApiTokensTable {
   token_hash: string;
   role: string;
   created_by: string | null;
-  created_at: Generated<Timestamp>;
+  created_at: CreatedAt;
   expires_at: Timestamp | null;
   last_used_at: Timestamp | null;
   revoked_at: Timestamp | null;
@@ -78,7 +80,7 @@ export interface PasswordResetsTable {
   user_id: string;
   expires_at: Timestamp;
   used_at: Timestamp | null;
-  created_at: Generated<Timestamp>;
+  created_at: CreatedAt;
 }
 
 export interface AuditEventsTable {
@@ -97,7 +99,7 @@ export interface AuditEventsTable {
   user_agent: string | null;
   request_id: string | null;
   reference: string | null;
-  details: Json<Record<string, unknown>>;
+  details: JsonWithDefault<Record<string, unknown>>;
 }
 
 export interface ImportJobsTable {
@@ -105,9 +107,8 @@ export interface ImportJobsTable {
   tenant_id: string;
   kind: string;
   rejected_csv: string;
-  created_at: Generated<Timestamp>;
+  created_at: CreatedAt;
 }
-
 
 export interface Database {
   tenants: TenantsTable;

@@ -1,0 +1,21 @@
+/** The admin REST API under `/api`, with its access control and problem+json errors. */
+import type { FastifyPluginAsync } from 'fastify';
+import type { Platform } from '@sekisho/platform';
+import { installAccessControl } from './principal.ts';
+import { problemHandler } from './problem.ts';
+import { tenantRoutes } from './tenant-routes.ts';
+import { userRoutes } from './user-routes.ts';
+import { groupRoutes } from './group-routes.ts';
+import { adminRoutes } from './admin-routes.ts';
+import { auditRoutes } from './audit-routes.ts';
+
+export const adminApi: FastifyPluginAsync<{ platform: Platform }> = async (app, options) => {
+  app.setErrorHandler(problemHandler);
+  app.addContentTypeParser('text/csv', { parseAs: 'string' }, (_req, body, done) =>
+    done(null, body),
+  );
+  installAccessControl(app, options.platform);
+  for (const routes of [tenantRoutes, userRoutes, groupRoutes, adminRoutes, auditRoutes]) {
+    await app.register(routes, options);
+  }
+};

@@ -1,0 +1,111 @@
+/** Tenants: the operator creates, changes and deletes them; tenant admins read their own. */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@fastify/type-provider-typebox';
+import { SekishoError, type Platform } from '@sekisho/platform';
+import { Tenant, TenantCreate, TenantParams, TenantPatch, problems } from './schemas.ts';
+import { auditActor, auditOrigin, routeTenant } from './principal.ts';
+
+export const tenantRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = async (
+  app,
+  { platform },
+) => {
+  const audit = (
+    request: Parameters<typeof auditActor>[0],
+    action: string,
+    tenantId: string,
+    details: Record<string, unknown> = {},
+  ) =>
+    platform.audit.record({
+      tenantId: null,
+      actor: auditActor(request),
+      action,
+      target: { type: 'tenant', id: tenantId },
+      result: 'success',
+      origin: auditOrigin(request),
+      details,
+    });
+
+  app.get(
+    '/api/tenants',
+    {
+      config: { access: 'operator' },
+      schema: {
+        tags: ['tenants'],
+        summary: 'List tenants (operator)',
+        response: { 200: Type.Array(Tenant), ...problems },
+      },
+    },
+    async () => platform.tenants.list(),
+  );
+
+  app.post(
+    '/api/tenants',
+    {
+      config: { access: 'operator' },
+      schema: {
+        tags: ['tenants'],
+        summary: 'Create a tenant (operator)',
+        body: TenantCreate,
+        response: { 201: Tenant, ...problems },
+      },
+    },
+    async (request, reply) => {
+      const tenant = await platform.tenants.create(request.body);
+      await audit(request, 'tenant.create', tenant.id, { slug: tenant.slug });
+      return reply.code(201).send(tenant);
+    },
+  );
+
+  app.get(
+    '/api/tenants/:tenant',
+    {
+      config: { access: { area: 'tenant', write: false } },
+      schema: {
+        tags: ['tenants'],
+        summary: 'Read a tenant',
+        params: TenantParams,
+        response: { 200: Tenant, ...problems },
+      },
+    },
+    async (request) => routeTenant(request),
+  );
+
+  app.patch(
+    '/api/tenants/:tenant',
+    {
+      config: { access: 'operator' },
+      schema: {
+        tags: ['tenants'],
+        summary: 'Change a tenant (operator)',
+        params: TenantParams,
+        body: TenantPatch,
+        response: { 200: Tenant, ...problems },
+      },
+    },
+    async (request) => {
+      const tenant = await platform.tenants.update(routeTenant(request).id, request.body);
+      await audit(request, 'tenant.update', tenant.id, { fields: Object.keys(request.body) });
+      return tenant;
+    },
+  );
+
+  app.delete(
+    '/api/tenants/:tenant',
+    {
+      config: { access: 'operator' },
+      schema: {
+        tags: ['tenants'],
+        summary: 'Delete a tenant and all its data (operator)',
+        params: TenantParams,
+        response: { 204: Type.Null(), ...problems },
+      },
+    },
+    async (request, reply) => {
+      const tenant = routeTenant(request);
+      if (!(await platform.tenants.delete(tenant.id)))
+        throw new SekishoError('ERR_TENANT_NOT_FOUND', 'no such tenant');
+      await audit(request, 'tenant.delete', tenant.id, { slug: tenant.slug });
+      return reply.code(204).send(null);
+    },
+  );
+};

@@ -1,0 +1,40 @@
+/**
+ * First start: create the `demo` tenant with a global admin whose random password is printed
+ * once. Later starts (or a second node racing the first) find the tenant and print nothing.
+ */
+import { randomBytes } from 'node:crypto';
+import { SekishoError, hashPassword, type Platform } from '@sekisho/platform';
+
+export const DEMO_ADMIN_LOGIN = 'admin@demo.example';
+
+export async function bootstrapDemoTenant(
+  platform: Platform,
+): Promise<{ loginId: string; password: string } | undefined> {
+  if (await platform.tenants.getBySlug('demo')) return undefined;
+  let tenant;
+  try {
+    tenant = await platform.tenants.create({
+      slug: 'demo',
+      name: 'Demo',
+      verifiedDomains: ['demo.example'],
+    });
+  } catch (err) {
+    if (err instanceof SekishoError && err.code === 'ERR_CONFLICT') return undefined; // another node won
+    throw err;
+  }
+  const password = randomBytes(15).toString('base64url');
+  const user = await platform.users.create(
+    tenant.id,
+    { loginId: DEMO_ADMIN_LOGIN, displayName: 'Demo Admin' },
+    await hashPassword(password),
+  );
+  await platform.admins.grant(tenant.id, user.id, 'global_admin');
+  await platform.audit.record({
+    tenantId: tenant.id,
+    actor: { type: 'system' },
+    action: 'tenant.bootstrap',
+    target: { type: 'tenant', id: tenant.id },
+    result: 'success',
+  });
+  return { loginId: DEMO_ADMIN_LOGIN, password };
+}

@@ -1,0 +1,123 @@
+/**
+ * Sign-in with login ID and password, and sign-out.
+ * - Every form carries the session's CSRF token; a POST without it changes nothing.
+ * - Failures re-render the form with a message that never says whether the login ID
+ *   exists; locks and throttling answer 423 and 429.
+ * - A user whose password must change goes to the change form before anything else.
+ */
+import type { FastifyPluginAsync } from 'fastify';
+import { SekishoError, type Platform } from '@sekisho/platform';
+import { idpMessages } from '../messages.ts';
+import { loginPage } from '../pages/login-page.ts';
+import {
+  activeSession,
+  csrfToken,
+  endSession,
+  isCsrfValid,
+  startSession,
+} from '../session/web-session.ts';
+import { pageContext, safeReturnPath, sendPage } from './page-context.ts';
+import { userMessage } from './page-errors.ts';
+
+interface LoginBody {
+  _csrf?: string;
+  loginId?: string;
+  password?: string;
+  return?: string;
+}
+
+export const loginRoutes: FastifyPluginAsync<{ platform: Platform }> = async (
+  app,
+  { platform },
+) => {
+  app.get('/t/:tenant/login', async (request, reply) => {
+    const ctx = await pageContext(request, platform);
+    const returnTo = safeReturnPath((request.query as { return?: string }).return, ctx.tenant.slug);
+    if (await activeSession(request, platform, ctx.tenant)) {
+      return reply.redirect(returnTo ?? `/t/${ctx.tenant.slug}/portal`, 303);
+    }
+    const body = loginPage({
+      tenant: ctx.tenant,
+      locale: ctx.locale,
+      csrf: csrfToken(request),
+      returnTo,
+    });
+    return sendPage(reply, ctx.locale, idpMessages.t(ctx.locale, 'login.title'), body);
+  });
+
+  app.post<{ Body: LoginBody }>('/t/:tenant/login', async (request, reply) => {
+    const ctx = await pageContext(request, platform);
+    const form = request.body ?? {};
+    const returnTo = safeReturnPath(form.return, ctx.tenant.slug);
+    const render = (status: number, error: string) =>
+      sendPage(
+        reply,
+        ctx.locale,
+        idpMessages.t(ctx.locale, 'login.title'),
+        loginPage({
+          tenant: ctx.tenant,
+          locale: ctx.locale,
+          csrf: csrfToken(request),
+          loginId: String(form.loginId ?? '').slice(0, 254),
+          returnTo,
+          error,
+        }),
+        status,
+      );
+    if (!isCsrfValid(request, form._csrf)) {
+      return render(
+        403,
+        userMessage(ctx.locale, new SekishoError('ERR_CSRF', 'csrf token missing or wrong')),
+      );
+    }
+    if (
+      typeof form.loginId !== 'string' ||
+      typeof form.password !== 'string' ||
+      !form.loginId ||
+      !form.password ||
+      form.password.length > 1024
+    ) {
+      return render(
+        400,
+        userMessage(ctx.locale, new SekishoError('ERR_LOGIN_FAILED', 'missing credentials')),
+      );
+    }
+    try {
+      const user = await platform.passwords.login({
+        tenant: ctx.tenant,
+        loginId: form.loginId,
+        password: form.password,
+        origin: ctx.origin,
+      });
+      startSession(request, ctx.tenant, user, ['pwd'], platform.clock.now().getTime());
+      const base = `/t/${ctx.tenant.slug}`;
+      if (user.mustChangePassword) return reply.redirect(`${base}/password/change`, 303);
+      return reply.redirect(returnTo ?? `${base}/portal`, 303);
+    } catch (err) {
+      if (err instanceof SekishoError && err.expose) {
+        if (err.code === 'ERR_LOGIN_THROTTLED')
+          reply.header('retry-after', String(err.params.seconds ?? 60));
+        return render(err.status, userMessage(ctx.locale, err));
+      }
+      throw err;
+    }
+  });
+
+  app.post<{ Body: { _csrf?: string } }>('/t/:tenant/logout', async (request, reply) => {
+    const ctx = await pageContext(request, platform);
+    if (!isCsrfValid(request, request.body?._csrf))
+      throw new SekishoError('ERR_CSRF', 'csrf token missing or wrong');
+    const auth = endSession(request);
+    if (auth) {
+      await platform.revocation.revokeSession(auth.sid);
+      await platform.audit.record({
+        tenantId: ctx.tenant.id,
+        actor: { type: 'user', id: auth.userId },
+        action: 'logout',
+        result: 'success',
+        origin: ctx.origin,
+      });
+    }
+    return reply.redirect(`/t/${ctx.tenant.slug}/login`, 303);
+  });
+};

@@ -1,0 +1,32 @@
+/** The user portal: who is signed in, their applications (from #3 on), password, sign-out. */
+import type { FastifyPluginAsync } from 'fastify';
+import { html, type Platform } from '@sekisho/platform';
+import { idpMessages } from '../messages.ts';
+import { activeSession, csrfToken } from '../session/web-session.ts';
+import { pageContext, sendPage } from './page-context.ts';
+
+export const portalRoutes: FastifyPluginAsync<{ platform: Platform }> = async (
+  app,
+  { platform },
+) => {
+  app.get('/t/:tenant/portal', async (request, reply) => {
+    const ctx = await pageContext(request, platform);
+    const base = `/t/${ctx.tenant.slug}`;
+    const s = await activeSession(request, platform, ctx.tenant);
+    if (!s)
+      return reply.redirect(`${base}/login?return=${encodeURIComponent(`${base}/portal`)}`, 303);
+    if (s.user.mustChangePassword) return reply.redirect(`${base}/password/change`, 303);
+    const t = (k: Parameters<typeof idpMessages.t>[1], p?: Record<string, string>) =>
+      idpMessages.t(ctx.locale, k, p);
+    const body = html`
+      <h1>${t('portal.title')}</h1>
+      <p>${t('portal.signedInAs', { name: s.user.displayName, loginId: s.user.loginId })}</p>
+      <p class="hint">${t('portal.empty')}</p>
+      <p><a href="${base}/password/change">${t('portal.changePassword')}</a></p>
+      <form method="post" action="${base}/logout">
+        <input type="hidden" name="_csrf" value="${csrfToken(request)}">
+        <button type="submit">${t('logout.submit')}</button>
+      </form>`;
+    return sendPage(reply, ctx.locale, t('portal.title'), body);
+  });
+};
