@@ -21,9 +21,15 @@ export function problemHandler(err: FastifyError, request: FastifyRequest, reply
     code = 'ERR_VALIDATION';
     detail = err.message;
     problems = err.validation.map((v) => ({
+      // The path to the value, plus the property that is missing or not allowed there.
       field:
-        (v.instancePath || '/').slice(1).replace(/\//g, '.') ||
-        String(v.params?.missingProperty ?? 'body'),
+        [
+          ...(v.instancePath || '').split('/').filter(Boolean),
+          v.params?.missingProperty ?? v.params?.additionalProperty,
+        ]
+          .filter((part) => part !== undefined && part !== '')
+          .map(String)
+          .join('.') || 'body',
       message: v.message ?? 'invalid',
     }));
   } else if (err.statusCode && err.statusCode < 500) {

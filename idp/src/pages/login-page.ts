@@ -17,7 +17,6 @@ export function loginPage(p: LoginPageInput): SafeHtml {
     idpMessages.t(p.locale, k, params);
   const base = `/t/${p.tenant.slug}`;
   return html`
-    <h1>${t('login.heading', { tenant: p.tenant.name })}</h1>
     ${p.notice ? html`<p class="notice" role="status">${p.notice}</p>` : ''}
     ${p.error ? html`<p class="error" role="alert">${p.error}</p>` : ''}
     <form method="post" action="${base}/login">

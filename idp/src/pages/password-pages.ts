@@ -31,7 +31,6 @@ export function changePasswordPage(p: {
 }): SafeHtml {
   const t = tr(p.locale);
   return html`
-    <h1>${t('password.change.title')}</h1>
     ${p.forced ? html`<p class="notice">${t('password.change.forced')}</p>` : ''}
     ${messages(p.error, p.notice)}
     <form method="post" action="${p.base}/password/change">
@@ -56,7 +55,6 @@ export function forgotPasswordPage(p: {
 }): SafeHtml {
   const t = tr(p.locale);
   return html`
-    <h1>${t('forgot.title')}</h1>
     ${messages(p.error, p.notice)}
     <p>${t('forgot.intro')}</p>
     <form method="post" action="${p.base}/password/forgot">
@@ -78,7 +76,6 @@ export function resetPasswordPage(p: {
 }): SafeHtml {
   const t = tr(p.locale);
   return html`
-    <h1>${t('reset.title')}</h1>
     ${messages(p.error)}
     <form method="post" action="${p.base}/password/reset">
       <input type="hidden" name="_csrf" value="${p.csrf}">

@@ -42,7 +42,12 @@ export const loginRoutes: FastifyPluginAsync<{ platform: Platform }> = async (
       csrf: csrfToken(request),
       returnTo,
     });
-    return sendPage(reply, ctx.locale, idpMessages.t(ctx.locale, 'login.title'), body);
+    return sendPage(
+      reply,
+      ctx.locale,
+      idpMessages.t(ctx.locale, 'login.heading', { tenant: ctx.tenant.name }),
+      body,
+    );
   });
 
   app.post<{ Body: LoginBody }>('/t/:tenant/login', async (request, reply) => {
@@ -53,7 +58,7 @@ export const loginRoutes: FastifyPluginAsync<{ platform: Platform }> = async (
       sendPage(
         reply,
         ctx.locale,
-        idpMessages.t(ctx.locale, 'login.title'),
+        idpMessages.t(ctx.locale, 'login.heading', { tenant: ctx.tenant.name }),
         loginPage({
           tenant: ctx.tenant,
           locale: ctx.locale,

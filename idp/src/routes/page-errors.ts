@@ -44,7 +44,6 @@ export function pageErrorHandler(
       ? userMessage(locale, err)
       : platformMessages.t(locale, 'ERR_VALIDATION');
   const body = html`
-    <h1>${platformMessages.t(locale, 'page.error.title')}</h1>
     <p class="error" role="alert">${message}</p>
     <p class="hint">${platformMessages.t(locale, 'page.error.reference', { reference: request.id })}</p>`;
   return sendPage(reply, locale, platformMessages.t(locale, 'page.error.title'), body, status);

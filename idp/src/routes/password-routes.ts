@@ -193,6 +193,11 @@ export const passwordRoutes: FastifyPluginAsync<{ platform: Platform }> = async 
       csrf: csrfToken(request),
       notice: idpMessages.t(ctx.locale, 'reset.done'),
     });
-    return sendPage(reply, ctx.locale, idpMessages.t(ctx.locale, 'login.title'), body);
+    return sendPage(
+      reply,
+      ctx.locale,
+      idpMessages.t(ctx.locale, 'login.heading', { tenant: ctx.tenant.name }),
+      body,
+    );
   });
 };

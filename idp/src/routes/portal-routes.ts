@@ -19,7 +19,6 @@ export const portalRoutes: FastifyPluginAsync<{ platform: Platform }> = async (
     const t = (k: Parameters<typeof idpMessages.t>[1], p?: Record<string, string>) =>
       idpMessages.t(ctx.locale, k, p);
     const body = html`
-      <h1>${t('portal.title')}</h1>
       <p>${t('portal.signedInAs', { name: s.user.displayName, loginId: s.user.loginId })}</p>
       <p class="hint">${t('portal.empty')}</p>
       <p><a href="${base}/password/change">${t('portal.changePassword')}</a></p>
