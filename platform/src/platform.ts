@@ -68,7 +68,7 @@ export async function openPlatform(
     await store.close();
     throw err;
   }
-  const kv = await openKv(config.redisUrl, options.kvPrefix, clock);
+  const kv = await openKv(config.redisUrl, options.kvPrefix ?? config.redisKeyPrefix, clock);
   const mailer = createMailer({
     smtpUrl: config.smtpUrl,
     outboxDir: join(dataDir, 'outbox'),

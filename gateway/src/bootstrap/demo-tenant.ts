@@ -10,10 +10,11 @@ export const DEMO_ADMIN_LOGIN = 'admin@demo.example';
 export async function bootstrapDemoTenant(
   platform: Platform,
 ): Promise<{ loginId: string; password: string } | undefined> {
-  if (await platform.tenants.getBySlug('demo')) return undefined;
-  let tenant;
+  let tenant = await platform.tenants.getBySlug('demo');
+  // A node that died between creating the tenant and its admin left no admin: finish the job.
+  if (tenant && (await platform.admins.list(tenant.id)).length > 0) return undefined;
   try {
-    tenant = await platform.tenants.create({
+    tenant ??= await platform.tenants.create({
       slug: 'demo',
       name: 'Demo',
       verifiedDomains: ['demo.example'],
@@ -23,11 +24,18 @@ export async function bootstrapDemoTenant(
     throw err;
   }
   const password = randomBytes(15).toString('base64url');
-  const user = await platform.users.create(
-    tenant.id,
-    { loginId: DEMO_ADMIN_LOGIN, displayName: 'Demo Admin' },
-    await hashPassword(password),
-  );
+  if (await platform.users.getByLoginId(tenant.id, DEMO_ADMIN_LOGIN)) return undefined;
+  const user = await platform.users
+    .create(
+      tenant.id,
+      { loginId: DEMO_ADMIN_LOGIN, displayName: 'Demo Admin' },
+      await hashPassword(password),
+    )
+    .catch((err: unknown) => {
+      if (err instanceof SekishoError && err.code === 'ERR_USER_EXISTS') return undefined; // another node is bootstrapping
+      throw err;
+    });
+  if (!user) return undefined;
   await platform.admins.grant(tenant.id, user.id, 'global_admin');
   await platform.audit.record({
     tenantId: tenant.id,

@@ -16,6 +16,7 @@ import {
   type Tenant,
   type User,
 } from '@sekisho/platform';
+import { createDatabaseOn } from '@sekisho/platform/test-support';
 import { buildApp } from '../../src/app.ts';
 
 export interface TestApp {
@@ -27,11 +28,22 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+/**
+ * Under the test harness (TEST_DATABASE_URL set) each app gets a fresh database on the
+ * harness's PostgreSQL server, which is quicker to create than an embedded PGlite; alone,
+ * it uses PGlite. Pass DATABASE_URL in `env` to choose yourself.
+ */
 export async function startTestApp(
   env: Record<string, string> = {},
   clock?: Clock,
 ): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sekisho-test-'));
+  let dropDb: (() => Promise<void>) | undefined;
+  if (!env.DATABASE_URL && process.env.TEST_DATABASE_URL) {
+    const db = await createDatabaseOn(process.env.TEST_DATABASE_URL);
+    env = { ...env, DATABASE_URL: db.url };
+    dropDb = db.drop;
+  }
   const config = loadConfig({
     DATA_DIR: dataDir,
     PORT: '0',
@@ -57,6 +69,7 @@ export async function startTestApp(
     async close() {
       await app.close();
       await platform.close();
+      await dropDb?.();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -58,6 +58,12 @@ export const CONFIG_ENTRIES = {
     doc: 'Redis server for shared ephemeral state; unset = in-process (one node only)',
     secret: true,
   }),
+  redisKeyPrefix: entry({
+    env: 'REDIS_KEY_PREFIX',
+    parse: p.text(1),
+    default: 'sekisho:',
+    doc: 'prefix of every key and channel in Redis, so deployments can share one server',
+  }),
   smtpUrl: optional({
     env: 'SMTP_URL',
     parse: p.url(['smtp:', 'smtps:']),
