@@ -24,7 +24,7 @@ import {
   openPlatform,
   verifyPassword,
 } from '@sekisho/platform';
-import { buildApp, ensureTlsCertificate } from '@sekisho/gateway';
+import { FEATURE_MIGRATIONS, buildApp, ensureTlsCertificate } from '@sekisho/gateway';
 import type { ClientResult, ClientSetup } from './lib/login-client.ts';
 import * as m from './lib/measure.ts';
 
@@ -45,7 +45,7 @@ const config = loadConfig({
   ...{ SEKISHO_DEMO_TENANT: 'false', LOG_LEVEL: 'silent' },
   ...{ IP_FAILURE_LIMIT: '100000', LOCKOUT_THRESHOLD: '100' }, // never throttle the bench
 });
-const platform = await openPlatform(config);
+const platform = await openPlatform(config, { migrations: FEATURE_MIGRATIONS });
 let worker: Worker | undefined;
 let app: Awaited<ReturnType<typeof buildApp>> | undefined;
 try {

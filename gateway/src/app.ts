@@ -9,13 +9,15 @@ import secureSession from '@fastify/secure-session';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { deriveKey, type Platform } from '@sekisho/platform';
-import { idpPlugin } from '@sekisho/idp';
+import { createIdpServices, idpPlugin, type IdpServices } from '@sekisho/idp';
 import { healthRoutes } from './health/health-routes.ts';
 import { createMetricsRegistry, registerMetrics } from './metrics/metrics.ts';
 import { adminApi } from './admin-api/index.ts';
 import { problemHandler } from './admin-api/problem.ts';
 
 export interface BuildAppOptions {
+  /** The idp services (built from the platform when not given). */
+  idp?: IdpServices | undefined;
   https?: { key: string; cert: string } | undefined;
   logger?: FastifyServerOptions['logger'];
 }
@@ -91,6 +93,6 @@ export async function buildApp(
     checks: { database: () => platform.store.ping(), ephemeral: () => platform.kv.ping() },
   });
   await app.register(adminApi, { platform });
-  await app.register(idpPlugin, { platform });
+  await app.register(idpPlugin, { platform, services: options.idp ?? createIdpServices(platform) });
   return app;
 }

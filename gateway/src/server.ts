@@ -10,6 +10,7 @@ import { buildApp, type BuildAppOptions } from './app.ts';
 import { ensureTlsCertificate } from './tls/self-signed.ts';
 import { bootstrapDemoTenant } from './bootstrap/demo-tenant.ts';
 import { scheduleAuditPurge } from './jobs/audit-purge.ts';
+import { FEATURE_MIGRATIONS } from './migrations.ts';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -23,7 +24,7 @@ export async function startServer(
   config: Config,
   options: Pick<BuildAppOptions, 'logger'> = {},
 ): Promise<RunningServer> {
-  const platform = await openPlatform(config);
+  const platform = await openPlatform(config, { migrations: FEATURE_MIGRATIONS });
   try {
     const tls = ensureTlsCertificate(resolve(config.dataDir), new URL(config.publicUrl).hostname);
     const demoAdmin = config.demoTenant ? await bootstrapDemoTenant(platform) : undefined;

@@ -9,9 +9,14 @@ import { loginRoutes } from './routes/login-routes.ts';
 import { passwordRoutes } from './routes/password-routes.ts';
 import { portalRoutes } from './routes/portal-routes.ts';
 import { pageErrorHandler } from './routes/page-errors.ts';
+import type { IdpServices } from './services.ts';
+import { oidcRoutes } from './oidc/oidc-routes.ts';
+import { samlRoutes } from './saml/saml-routes.ts';
+import { wsfedRoutes } from './wsfed/wsfed-routes.ts';
 
 export interface IdpOptions {
   platform: Platform;
+  services: IdpServices;
 }
 
 export const idpPlugin: FastifyPluginAsync<IdpOptions> = async (app, options) => {
@@ -19,7 +24,21 @@ export const idpPlugin: FastifyPluginAsync<IdpOptions> = async (app, options) =>
   await app.register(loginRoutes, options);
   await app.register(passwordRoutes, options);
   await app.register(portalRoutes, options);
+  await app.register(oidcRoutes, options);
+  await app.register(samlRoutes, options);
+  await app.register(wsfedRoutes, options);
 };
 
 export { activeSession, csrfToken, isCsrfValid, type SessionAuth } from './session/web-session.ts';
 export { idpMessages } from './messages.ts';
+export { createIdpServices, type IdpServices, type IdpServiceOptions } from './services.ts';
+export { idpMigrations } from './store/migrations.ts';
+export type { IdpDatabase } from './store/tables.ts';
+export type { SigningKey, SigningKeyStore, KeyUse } from './keys/signing-keys.ts';
+export type { AppRegistry, Application, AppKind, AppKindSpec } from './apps/app-registry.ts';
+export {
+  allowActiveUsers,
+  type AccessPolicy,
+  type AccessDecision,
+  type AccessContext,
+} from './login/access-policy.ts';

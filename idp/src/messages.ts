@@ -33,6 +33,14 @@ export const idpMessages = defineCatalog({
     'portal.empty': 'No applications are assigned to you yet.',
     'portal.changePassword': 'Change password',
     'tenant.notFound': 'This organization does not exist on Sekisho. Check the address.',
+    'gate.title': 'Access not allowed',
+    'gate.denied': 'Your organization does not allow you to use {app} from here.',
+    'gate.deniedHelp':
+      'If you need access, ask your administrator and give them the reference below.',
+    'gate.factorMissing': '{app} requires a second factor, but none is set up for you yet.',
+    'gate.factorMissingHelp':
+      'Set up a second factor from the portal, or ask your administrator for help.',
+    'gate.reference': 'Reference: {reference}',
   },
   ja: {
     'login.title': 'サインイン',
@@ -69,5 +77,11 @@ export const idpMessages = defineCatalog({
     'portal.empty': '利用できるアプリケーションはまだありません。',
     'portal.changePassword': 'パスワードを変更',
     'tenant.notFound': 'この組織は Sekisho に登録されていません。アドレスをご確認ください。',
+    'gate.title': 'アクセスが許可されていません',
+    'gate.denied': '組織の設定により、この環境から {app} を利用することは許可されていません。',
+    'gate.deniedHelp': 'アクセスが必要な場合は、下の参照番号を添えて管理者にお問い合わせください。',
+    'gate.factorMissing': '{app} の利用には二要素認証が必要ですが、まだ設定されていません。',
+    'gate.factorMissingHelp': 'ポータルから二要素認証を設定するか、管理者にお問い合わせください。',
+    'gate.reference': '参照番号: {reference}',
   },
 });

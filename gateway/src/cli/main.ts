@@ -13,6 +13,7 @@ import {
   openPlatform,
 } from '@sekisho/platform';
 import { COMMANDS } from './commands.ts';
+import { FEATURE_MIGRATIONS } from '../migrations.ts';
 
 function usage(): string {
   return [
@@ -64,7 +65,9 @@ const { values, positionals } = parsed;
 const json = values.json === true;
 
 try {
-  const platform = command.stores ? await openPlatform(loadConfig(process.env)) : undefined;
+  const platform = command.stores
+    ? await openPlatform(loadConfig(process.env), { migrations: FEATURE_MIGRATIONS })
+    : undefined;
   try {
     const result = await command.run(
       platform,

@@ -18,6 +18,7 @@ import {
 } from '@sekisho/platform';
 import { createDatabaseOn } from '@sekisho/platform/test-support';
 import { buildApp } from '../../src/app.ts';
+import { FEATURE_MIGRATIONS } from '../../src/migrations.ts';
 
 export interface TestApp {
   app: FastifyInstance;
@@ -51,7 +52,10 @@ export async function startTestApp(
     LOG_LEVEL: 'silent',
     ...env,
   });
-  const platform = await openPlatform(config, clock ? { clock } : {});
+  const platform = await openPlatform(config, {
+    migrations: FEATURE_MIGRATIONS,
+    ...(clock && { clock }),
+  });
   const app = await buildApp(platform, { logger: false });
   await app.ready();
   return {

@@ -1,0 +1,5 @@
+/** Every package's migrations after the platform's, in dependency order. */
+import type { Migration } from '@sekisho/platform';
+import { idpMigrations } from '@sekisho/idp';
+
+export const FEATURE_MIGRATIONS: readonly Migration[] = [...idpMigrations];
