@@ -9,7 +9,7 @@ import secureSession from '@fastify/secure-session';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { deriveKey, type Platform } from '@sekisho/platform';
-import { createIdpServices, idpPlugin, type IdpServices } from '@sekisho/idp';
+import { SESSION_COOKIE, createIdpServices, idpPlugin, type IdpServices } from '@sekisho/idp';
 import { healthRoutes } from './health/health-routes.ts';
 import { createMetricsRegistry, registerMetrics } from './metrics/metrics.ts';
 import { adminApi } from './admin-api/index.ts';
@@ -22,8 +22,7 @@ export interface BuildAppOptions {
   logger?: FastifyServerOptions['logger'];
 }
 
-/** Cookie name chosen not to collide with SPs sharing a host (PHPSESSID, _shibsession_*, mellon-cookie). */
-export const SESSION_COOKIE = 'sekisho_session';
+export { SESSION_COOKIE };
 
 export async function buildApp(
   platform: Platform,
@@ -92,7 +91,8 @@ export async function buildApp(
   await app.register(healthRoutes, {
     checks: { database: () => platform.store.ping(), ephemeral: () => platform.kv.ping() },
   });
-  await app.register(adminApi, { platform });
-  await app.register(idpPlugin, { platform, services: options.idp ?? createIdpServices(platform) });
+  const idp = options.idp ?? createIdpServices(platform);
+  await app.register(adminApi, { platform, idp });
+  await app.register(idpPlugin, { platform, services: idp });
   return app;
 }

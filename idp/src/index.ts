@@ -42,3 +42,5 @@ export {
   type AccessDecision,
   type AccessContext,
 } from './login/access-policy.ts';
+export { SESSION_COOKIE } from './session/cookie-name.ts';
+export { applicationAdminRoutes } from './admin/app-routes.ts';

@@ -41,6 +41,40 @@ export const idpMessages = defineCatalog({
     'gate.factorMissingHelp':
       'Set up a second factor from the portal, or ask your administrator for help.',
     'gate.reference': 'Reference: {reference}',
+    'wsfed.posting': 'Signing you in to {app}…',
+    'wsfed.continue': 'Continue',
+    'wsfed.error.title': 'Sign-in request refused',
+    'wsfed.error.request':
+      'The sign-in request from the application is incomplete or malformed. Go back to the application and try again.',
+    'wsfed.error.realmUnknown':
+      'The application "{realm}" is not registered with your organization, or it is turned off.',
+    'wsfed.error.replyUnregistered':
+      'The application asked to return to an address that is not registered for it, so nothing was sent.',
+    'wsfed.error.resumeExpired':
+      'This sign-in waited too long. Go back to the application and start again.',
+    'wsfed.error.attributeMissing':
+      'Your account has no {attribute}, which {app} needs. Ask your administrator to set it.',
+    'wsfed.error.help':
+      'If this keeps happening, give your administrator this reference: {reference}',
+    'wsfed.signedOut.title': 'Signed out',
+    'saml.post.title': 'Signing you in to {app}',
+    'saml.post.hint': 'If nothing happens, press Continue.',
+    'saml.post.continue': 'Continue',
+    'saml.error.title': 'Sign-in request refused',
+    'saml.error.request':
+      'The sign-in request from the application is incomplete, malformed or too large. Go back to the application and try again.',
+    'saml.error.unknownSp':
+      'The application that sent you here is not registered with your organization, or it is turned off.',
+    'saml.error.unknownAcs':
+      'The application asked to return to an address that is not registered for it, so nothing was sent.',
+    'saml.error.expired':
+      'This sign-in waited too long or was already completed. Go back to the application and start again.',
+    'saml.error.idpInitiatedOff':
+      'This application can only be opened from its own sign-in page, not from the portal.',
+    'saml.error.noSlo': 'The application has no sign-out address registered, so it cannot be told.',
+    'saml.error.help': 'If this keeps happening, give your administrator this reference: {reference}',
+    'saml.signedOut.title': 'Signed out',
+    'saml.signedOut.body': 'You have signed out of your organization and its applications.',
   },
   ja: {
     'login.title': 'サインイン',
@@ -83,5 +117,39 @@ export const idpMessages = defineCatalog({
     'gate.factorMissing': '{app} の利用には二要素認証が必要ですが、まだ設定されていません。',
     'gate.factorMissingHelp': 'ポータルから二要素認証を設定するか、管理者にお問い合わせください。',
     'gate.reference': '参照番号: {reference}',
+    'wsfed.posting': '{app} にサインインしています…',
+    'wsfed.continue': '続行',
+    'wsfed.error.title': 'サインイン要求を受け付けられません',
+    'wsfed.error.request':
+      'アプリケーションからのサインイン要求が不完全か、形式が正しくありません。アプリケーションに戻ってもう一度お試しください。',
+    'wsfed.error.realmUnknown':
+      'アプリケーション「{realm}」は組織に登録されていないか、無効になっています。',
+    'wsfed.error.replyUnregistered':
+      'アプリケーションが登録されていない戻り先を指定したため、何も送信しませんでした。',
+    'wsfed.error.resumeExpired':
+      'サインインの途中で時間が経ちすぎました。アプリケーションに戻って最初からやり直してください。',
+    'wsfed.error.attributeMissing':
+      '{app} に必要な {attribute} があなたのアカウントに設定されていません。管理者に設定を依頼してください。',
+    'wsfed.error.help': '問題が続く場合は、この参照番号を管理者にお伝えください: {reference}',
+    'wsfed.signedOut.title': 'サインアウトしました',
+    'saml.post.title': '{app} にサインインしています',
+    'saml.post.hint': '画面が切り替わらない場合は「続行」を押してください。',
+    'saml.post.continue': '続行',
+    'saml.error.title': 'サインイン要求を受け付けられません',
+    'saml.error.request':
+      'アプリケーションからのサインイン要求が不完全か、形式が正しくないか、大きすぎます。アプリケーションに戻ってもう一度お試しください。',
+    'saml.error.unknownSp':
+      'このページに移動させたアプリケーションは組織に登録されていないか、無効になっています。',
+    'saml.error.unknownAcs':
+      'アプリケーションが登録されていない戻り先を指定したため、何も送信しませんでした。',
+    'saml.error.expired':
+      'サインインの途中で時間が経ちすぎたか、すでに完了しています。アプリケーションに戻って最初からやり直してください。',
+    'saml.error.idpInitiatedOff':
+      'このアプリケーションはポータルからではなく、アプリケーション自身のサインイン画面から開いてください。',
+    'saml.error.noSlo':
+      'アプリケーションにサインアウト先が登録されていないため、サインアウトを通知できません。',
+    'saml.error.help': '問題が続く場合は、この参照番号を管理者にお伝えください: {reference}',
+    'saml.signedOut.title': 'サインアウトしました',
+    'saml.signedOut.body': '組織とそのアプリケーションからサインアウトしました。',
   },
 });

@@ -1,6 +1,8 @@
 /** The admin REST API under `/api`, with its access control and problem+json errors. */
 import type { FastifyPluginAsync } from 'fastify';
 import type { Platform } from '@sekisho/platform';
+import { applicationAdminRoutes, type IdpServices } from '@sekisho/idp';
+import { auditActor, auditOrigin, routeTenant } from './principal.ts';
 import { installAccessControl } from './principal.ts';
 import { problemHandler } from './problem.ts';
 import { tenantRoutes } from './tenant-routes.ts';
@@ -9,7 +11,10 @@ import { groupRoutes } from './group-routes.ts';
 import { adminRoutes } from './admin-routes.ts';
 import { auditRoutes } from './audit-routes.ts';
 
-export const adminApi: FastifyPluginAsync<{ platform: Platform }> = async (app, options) => {
+export const adminApi: FastifyPluginAsync<{ platform: Platform; idp: IdpServices }> = async (
+  app,
+  options,
+) => {
   app.setErrorHandler(problemHandler);
   app.addContentTypeParser('text/csv', { parseAs: 'string' }, (_req, body, done) =>
     done(null, body),
@@ -18,4 +23,18 @@ export const adminApi: FastifyPluginAsync<{ platform: Platform }> = async (app, 
   for (const routes of [tenantRoutes, userRoutes, groupRoutes, adminRoutes, auditRoutes]) {
     await app.register(routes, options);
   }
+  await app.register(applicationAdminRoutes, {
+    services: options.idp,
+    tenantOf: routeTenant,
+    audit: (request, action, target, details = {}) =>
+      options.platform.audit.record({
+        tenantId: routeTenant(request).id,
+        actor: auditActor(request),
+        action,
+        target,
+        result: 'success',
+        origin: auditOrigin(request),
+        details,
+      }),
+  });
 };

@@ -18,7 +18,7 @@ export interface AppKindSpec<C> {
   lookupKey(config: C): string;
 }
 
-export interface Application<C = Record<string, unknown>> {
+export interface Application<C = unknown> {
   id: string;
   tenantId: string;
   kind: AppKind;

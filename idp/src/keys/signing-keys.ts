@@ -8,7 +8,7 @@
  *   the rotation still verify; `published` lists every unretired key, newest first.
  * - Keys are created on first use, so a new tenant needs no set-up step.
  */
-import { createPublicKey, generateKeyPairSync, randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import forge from 'node-forge';
 import type { Clock, SecretBox } from '@sekisho/platform';
@@ -34,6 +34,8 @@ export interface SigningKeyStore {
   published(tenantId: string, use: KeyUse): Promise<SigningKey[]>;
   /** Makes a new key active; the previous ones retire after the overlap. */
   rotate(tenantId: string, use: KeyUse): Promise<SigningKey>;
+  /** Called after a rotation on this node (other nodes notice within their recheck period). */
+  onRotate(listener: (tenantId: string, use: KeyUse) => void): void;
 }
 
 export const DEFAULT_KEY_OVERLAP_MS = 14 * 86_400_000;
@@ -64,7 +66,7 @@ function generate(
       : generateKeyPairSync('rsa', { modulusLength: 2048 });
   const privateKeyPem = pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
   const publicJwk = {
-    ...createPublicKey(pair.publicKey).export({ format: 'jwk' }),
+    ...pair.publicKey.export({ format: 'jwk' }),
     kid,
     use: 'sig',
     alg: use === 'oidc-ES256' ? 'ES256' : 'RS256',
@@ -89,6 +91,7 @@ export function createSigningKeyStore(
   overlapMs = DEFAULT_KEY_OVERLAP_MS,
 ): SigningKeyStore {
   const context = (tenantId: string, kid: string) => `signing-key:${tenantId}:${kid}`;
+  const listeners: ((tenantId: string, use: KeyUse) => void)[] = [];
   const load = async (tenantId: string, use: KeyUse): Promise<SigningKey[]> => {
     const rows = await db
       .selectFrom('signing_keys')
@@ -147,8 +150,12 @@ export function createSigningKeyStore(
       if (!(await load(tenantId, use)).length) await create(tenantId, use);
       return load(tenantId, use);
     },
+    onRotate(listener) {
+      listeners.push(listener);
+    },
     async rotate(tenantId, use) {
       await create(tenantId, use);
+      for (const listener of listeners) listener(tenantId, use);
       return (await load(tenantId, use))[0]!;
     },
   };

@@ -123,6 +123,7 @@ export const loginRoutes: FastifyPluginAsync<{ platform: Platform }> = async (
         origin: ctx.origin,
       });
     }
-    return reply.redirect(`/t/${ctx.tenant.slug}/login`, 303);
+    // Then end the OpenID provider's session too (and notify RPs by back-channel).
+    return reply.redirect(`/t/${ctx.tenant.slug}/oidc/session/end`, 303);
   });
 };

@@ -72,6 +72,29 @@ export interface ActiveSession {
 }
 
 /** The signed-in user of this tenant, or undefined; clears a session that is no longer valid. */
+/** The user of a session's sign-in data while it is valid: lifetimes, revocation, user active. */
+export async function validSessionUser(
+  auth: SessionAuth | undefined,
+  platform: Platform,
+  tenant: Tenant,
+): Promise<User | undefined> {
+  if (!auth || auth.tenantId !== tenant.id) return undefined;
+  const now = platform.clock.now().getTime();
+  const { sessionIdleMinutes, sessionMaxHours } = platform.config;
+  const expired =
+    now - auth.lastSeen > sessionIdleMinutes * 60_000 ||
+    now - auth.issuedAt > sessionMaxHours * 3_600_000;
+  if (expired) return undefined;
+  const revoked = await platform.revocation.isRevoked({
+    tenantId: auth.tenantId,
+    userId: auth.userId,
+    sessionId: auth.sid,
+    issuedAt: auth.issuedAt,
+  });
+  const user = revoked ? undefined : await platform.users.get(tenant.id, auth.userId);
+  return user?.status === 'active' ? user : undefined;
+}
+
 export async function activeSession(
   request: FastifyRequest,
   platform: Platform,
@@ -79,24 +102,12 @@ export async function activeSession(
 ): Promise<ActiveSession | undefined> {
   const auth = request.session.get('auth');
   if (!auth || auth.tenantId !== tenant.id) return undefined;
-  const now = platform.clock.now().getTime();
-  const { sessionIdleMinutes, sessionMaxHours } = platform.config;
-  const expired =
-    now - auth.lastSeen > sessionIdleMinutes * 60_000 ||
-    now - auth.issuedAt > sessionMaxHours * 3_600_000;
-  const revoked =
-    !expired &&
-    (await platform.revocation.isRevoked({
-      tenantId: auth.tenantId,
-      userId: auth.userId,
-      sessionId: auth.sid,
-      issuedAt: auth.issuedAt,
-    }));
-  const user = expired || revoked ? undefined : await platform.users.get(tenant.id, auth.userId);
-  if (!user || user.status !== 'active') {
+  const user = await validSessionUser(auth, platform, tenant);
+  if (!user) {
     request.session.set('auth', undefined as unknown as SessionAuth);
     return undefined;
   }
+  const now = platform.clock.now().getTime();
   if (now - auth.lastSeen > 60_000) request.session.set('auth', { ...auth, lastSeen: now });
   return { auth, user };
 }
