@@ -14,6 +14,12 @@ export class TestBrowser {
     this.#headers = headers;
   }
 
+  /** Adds a `name=value` cookie (as a browser carries cookies to another node of one site). */
+  setCookie(pair: string): void {
+    const i = pair.indexOf('=');
+    if (i > 0) this.#cookies.set(pair.slice(0, i), pair.slice(i + 1));
+  }
+
   get cookieHeader(): string {
     return [...this.#cookies].map(([k, v]) => `${k}=${v}`).join('; ');
   }

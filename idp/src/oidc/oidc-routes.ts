@@ -38,7 +38,26 @@ export const oidcRoutes: FastifyPluginAsync<IdpOptions> = async (app, { services
       if (auth?.tenantId === tenant.id) void services.platform.revocation.revokeSession(auth.sid);
       ctx.cookies.set(SESSION_COOKIE, null, { path: '/' });
     });
+    provider.on('backchannel.success', auditBackchannel(tenant)(true));
+    provider.on('backchannel.error', auditBackchannel(tenant)(false));
   };
+  const auditBackchannel =
+    (tenant: Tenant) =>
+    (ok: boolean) =>
+    (_ctx: unknown, ...rest: unknown[]) => {
+      const [err, client, accountId] = ok ? [undefined, ...rest] : rest;
+      void services.platform.audit.record({
+        tenantId: tenant.id,
+        actor: { type: 'system' },
+        action: 'oidc.backchannel-logout',
+        target: { type: 'user', id: String(accountId) },
+        result: ok ? 'success' : 'failure',
+        reason: ok
+          ? undefined
+          : String((err as Error | undefined)?.message ?? 'error').slice(0, 200),
+        details: { clientId: (client as { clientId?: string } | undefined)?.clientId },
+      });
+    };
   const registry = createProviderRegistry(services, readSession, onBuilt);
 
   app.removeAllContentTypeParsers();

@@ -112,6 +112,13 @@ export function buildProvider({ services, tenant, keys, readSession }: ProviderD
       return grant;
     },
     renderError,
+    // Outgoing calls (back-channel logout) refuse special-use addresses unless the operator
+    // allows intranet RPs; the provider's SSRF-checking dispatcher is dropped only then.
+    fetch: (url: string | URL | Request, options?: RequestInit) => {
+      if (platform.config.oidcBackchannelAllowPrivate && options)
+        delete (options as { dispatcher?: unknown }).dispatcher;
+      return fetch(url, options);
+    },
     ttl: {
       AccessToken: 3600,
       AuthorizationCode: 60,

@@ -160,6 +160,12 @@ export const CONFIG_ENTRIES = {
     default: 12,
     doc: 'minimum password length',
   }),
+  oidcBackchannelAllowPrivate: entry({
+    env: 'OIDC_BACKCHANNEL_ALLOW_PRIVATE',
+    parse: p.boolean(),
+    default: false,
+    doc: 'let OIDC back-channel logout reach private and loopback addresses (intranet RPs); off = SSRF protection',
+  }),
   shutdownGraceSeconds: entry({
     env: 'SHUTDOWN_GRACE_SECONDS',
     parse: p.integer(1, 600),
