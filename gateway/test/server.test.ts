@@ -75,6 +75,22 @@ describe('a Sekisho node', () => {
     assert.match(String(page.headers['strict-transport-security']), /max-age/);
   });
 
+  test('the demo tenant serves its OpenID discovery document at the issuer path', async () => {
+    const res = await get(`${server.url}/t/demo/.well-known/openid-configuration`);
+    assert.equal(res.status, 200);
+    const doc = JSON.parse(res.body) as Record<string, string>;
+    assert.equal(doc.issuer, `${server.platform.config.publicUrl}/t/demo`);
+    assert.equal(doc.jwks_uri, `${server.platform.config.publicUrl}/t/demo/oidc/jwks`);
+    const jwks = JSON.parse((await get(`${server.url}/t/demo/oidc/jwks`)).body) as {
+      keys: { kty: string; d?: string }[];
+    };
+    assert.ok(jwks.keys.length >= 2);
+    assert.ok(
+      jwks.keys.every((k) => k.d === undefined),
+      'no private key material',
+    );
+  });
+
   test('SIGTERM-style shutdown lets an in-flight request finish, then refuses new ones', async () => {
     const { port } = new URL(server.url);
     const socket = connect({ host: '127.0.0.1', port: Number(port), rejectUnauthorized: false });

@@ -23,9 +23,12 @@ export interface OidcClientConfig {
   tokenEndpointAuthMethod: ClientAuth;
   idTokenSignedResponseAlg: 'RS256' | 'ES256';
   backchannelLogoutUri?: string | undefined;
+  /** Where the portal starts a sign-in to this client (OIDC Core third-party initiated login). */
+  initiateLoginUri?: string | undefined;
 }
 
 export interface OidcClientInput {
+  initiateLoginUri?: unknown;
   redirectUris?: unknown;
   postLogoutRedirectUris?: unknown;
   grantTypes?: unknown;
@@ -113,6 +116,9 @@ export function newOidcClient(
     idTokenSignedResponseAlg: alg,
     ...(input.backchannelLogoutUri !== undefined && {
       backchannelLogoutUri: checkUrl(input.backchannelLogoutUri, 'backchannelLogoutUri', problems),
+    }),
+    ...(input.initiateLoginUri !== undefined && {
+      initiateLoginUri: checkUrl(input.initiateLoginUri, 'initiateLoginUri', problems),
     }),
   };
   if (problems.length) throw new ValidationError(problems);

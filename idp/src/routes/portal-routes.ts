@@ -1,14 +1,16 @@
-/** The user portal: who is signed in, their applications (from #3 on), password, sign-out. */
+/**
+ * The user portal: who is signed in, the applications they can open (SAML ones by
+ * IdP-initiated SSO), password change and sign-out.
+ */
 import type { FastifyPluginAsync } from 'fastify';
-import { html, type Platform } from '@sekisho/platform';
+import { html } from '@sekisho/platform';
+import type { IdpOptions } from '../index.ts';
+import { launchUrl } from '../apps/launch-url.ts';
 import { idpMessages } from '../messages.ts';
 import { activeSession, csrfToken } from '../session/web-session.ts';
 import { pageContext, sendPage } from './page-context.ts';
 
-export const portalRoutes: FastifyPluginAsync<{ platform: Platform }> = async (
-  app,
-  { platform },
-) => {
+export const portalRoutes: FastifyPluginAsync<IdpOptions> = async (app, { platform, services }) => {
   app.get('/t/:tenant/portal', async (request, reply) => {
     const ctx = await pageContext(request, platform);
     const base = `/t/${ctx.tenant.slug}`;
@@ -18,9 +20,15 @@ export const portalRoutes: FastifyPluginAsync<{ platform: Platform }> = async (
     if (s.user.mustChangePassword) return reply.redirect(`${base}/password/change`, 303);
     const t = (k: Parameters<typeof idpMessages.t>[1], p?: Record<string, string>) =>
       idpMessages.t(ctx.locale, k, p);
+    const apps = (await services.apps.list(ctx.tenant.id))
+      .map((a) => ({ name: a.name, url: launchUrl(a, ctx.tenant.slug) }))
+      .filter((a): a is { name: string; url: string } => a.url !== undefined);
+    const list = apps.length
+      ? html`<ul class="apps">${apps.map((a) => html`<li><a href="${a.url}">${a.name}</a></li>`)}</ul>`
+      : html`<p class="hint">${t('portal.empty')}</p>`;
     const body = html`
       <p>${t('portal.signedInAs', { name: s.user.displayName, loginId: s.user.loginId })}</p>
-      <p class="hint">${t('portal.empty')}</p>
+      ${list}
       <p><a href="${base}/password/change">${t('portal.changePassword')}</a></p>
       <form method="post" action="${base}/logout">
         <input type="hidden" name="_csrf" value="${csrfToken(request)}">
