@@ -72,7 +72,8 @@ export const idpMessages = defineCatalog({
     'saml.error.idpInitiatedOff':
       'This application can only be opened from its own sign-in page, not from the portal.',
     'saml.error.noSlo': 'The application has no sign-out address registered, so it cannot be told.',
-    'saml.error.help': 'If this keeps happening, give your administrator this reference: {reference}',
+    'saml.error.help':
+      'If this keeps happening, give your administrator this reference: {reference}',
     'saml.signedOut.title': 'Signed out',
     'saml.signedOut.body': 'You have signed out of your organization and its applications.',
   },

@@ -93,12 +93,10 @@ export const applicationAdminRoutes: FastifyPluginAsync<AppRouteOptions> = async
         { type: 'application', id: created.application.id },
         { kind: created.application.kind, name: created.application.name },
       );
-      return reply
-        .code(201)
-        .send({
-          ...(await view(tenant, created.application)),
-          ...(created.secrets && { secrets: created.secrets }),
-        });
+      return reply.code(201).send({
+        ...(await view(tenant, created.application)),
+        ...(created.secrets && { secrets: created.secrets }),
+      });
     },
   );
 
