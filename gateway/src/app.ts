@@ -14,6 +14,8 @@ import { healthRoutes } from './health/health-routes.ts';
 import { createMetricsRegistry, registerMetrics } from './metrics/metrics.ts';
 import { adminApi } from './admin-api/index.ts';
 import { problemHandler } from './admin-api/problem.ts';
+import { createPolicyService } from './policy/policy-service.ts';
+import { requestContext } from './context/request-context-plugin.ts';
 
 export interface BuildAppOptions {
   /** The idp services (built from the platform when not given). */
@@ -32,7 +34,6 @@ export async function buildApp(
   const app = Fastify({
     logger: options.logger ?? { level: config.logLevel },
     ...(options.https && { https: options.https }),
-    trustProxy: config.trustedProxies.length ? config.trustedProxies : false,
     genReqId: () => randomUUID(),
     bodyLimit: 1024 * 1024,
     forceCloseConnections: 'idle',
@@ -40,6 +41,12 @@ export async function buildApp(
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  await app.register(requestContext, {
+    trustedProxies: config.trustedProxies,
+    proxyHeader: config.trustedProxyHeader,
+    forwardedCertHeader: config.forwardedCertHeader,
+    clock: platform.clock,
+  });
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
     reply.header('x-content-type-options', 'nosniff');
@@ -91,8 +98,9 @@ export async function buildApp(
   await app.register(healthRoutes, {
     checks: { database: () => platform.store.ping(), ephemeral: () => platform.kv.ping() },
   });
-  const idp = options.idp ?? createIdpServices(platform);
-  await app.register(adminApi, { platform, idp });
+  const policy = createPolicyService(platform);
+  const idp = options.idp ?? createIdpServices(platform, { policy: policy.port });
+  await app.register(adminApi, { platform, idp, policy });
   await app.register(idpPlugin, { platform, services: idp });
   return app;
 }

@@ -1,5 +1,6 @@
 /** Every package's migrations after the platform's, in dependency order. */
 import type { Migration } from '@sekisho/platform';
 import { idpMigrations } from '@sekisho/idp';
+import { policyMigrations } from './policy/store/migrations.ts';
 
-export const FEATURE_MIGRATIONS: readonly Migration[] = [...idpMigrations];
+export const FEATURE_MIGRATIONS: readonly Migration[] = [...idpMigrations, ...policyMigrations];

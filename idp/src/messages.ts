@@ -34,6 +34,8 @@ export const idpMessages = defineCatalog({
     'portal.changePassword': 'Change password',
     'tenant.notFound': 'This organization does not exist on Sekisho. Check the address.',
     'gate.title': 'Access not allowed',
+    'signin.denied': 'Your organization does not allow signing in from this network or device.',
+    'signin.factorMissing': 'Signing in requires a second factor, but none is set up for you yet.',
     'gate.denied': 'Your organization does not allow you to use {app} from here.',
     'gate.deniedHelp':
       'If you need access, ask your administrator and give them the reference below.',
@@ -113,6 +115,8 @@ export const idpMessages = defineCatalog({
     'portal.changePassword': 'パスワードを変更',
     'tenant.notFound': 'この組織は Sekisho に登録されていません。アドレスをご確認ください。',
     'gate.title': 'アクセスが許可されていません',
+    'signin.denied': '組織の設定により、このネットワークまたはデバイスからはサインインできません。',
+    'signin.factorMissing': 'サインインには二要素認証が必要ですが、まだ設定されていません。',
     'gate.denied': '組織の設定により、この環境から {app} を利用することは許可されていません。',
     'gate.deniedHelp': 'アクセスが必要な場合は、下の参照番号を添えて管理者にお問い合わせください。',
     'gate.factorMissing': '{app} の利用には二要素認証が必要ですが、まだ設定されていません。',

@@ -3,6 +3,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Platform } from '@sekisho/platform';
 import { applicationAdminRoutes, type IdpServices } from '@sekisho/idp';
 import { auditActor, auditOrigin, routeTenant } from './principal.ts';
+import { policyRoutes } from './policy-routes.ts';
+import type { PolicyService } from '../policy/policy-service.ts';
 import { installAccessControl } from './principal.ts';
 import { problemHandler } from './problem.ts';
 import { tenantRoutes } from './tenant-routes.ts';
@@ -11,10 +13,11 @@ import { groupRoutes } from './group-routes.ts';
 import { adminRoutes } from './admin-routes.ts';
 import { auditRoutes } from './audit-routes.ts';
 
-export const adminApi: FastifyPluginAsync<{ platform: Platform; idp: IdpServices }> = async (
-  app,
-  options,
-) => {
+export const adminApi: FastifyPluginAsync<{
+  platform: Platform;
+  idp: IdpServices;
+  policy: PolicyService;
+}> = async (app, options) => {
   app.setErrorHandler(problemHandler);
   app.addContentTypeParser('text/csv', { parseAs: 'string' }, (_req, body, done) =>
     done(null, body),
@@ -23,6 +26,7 @@ export const adminApi: FastifyPluginAsync<{ platform: Platform; idp: IdpServices
   for (const routes of [tenantRoutes, userRoutes, groupRoutes, adminRoutes, auditRoutes]) {
     await app.register(routes, options);
   }
+  await app.register(policyRoutes, { platform: options.platform, policy: options.policy });
   await app.register(applicationAdminRoutes, {
     services: options.idp,
     tenantOf: routeTenant,

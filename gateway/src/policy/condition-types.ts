@@ -62,7 +62,8 @@ export type Truth = true | false | 'unknown';
  * - `subject-unknown`: the term needs the user, who is not known yet ('unknown');
  * - `pass-issued-in-future`: the entrance pass's issuedAt is after `at` (false: fail closed).
  */
-export type TraceReason = 'ip-set-unknown' | 'ip-invalid' | 'subject-unknown' | 'pass-issued-in-future';
+export type TraceReason =
+  'ip-set-unknown' | 'ip-invalid' | 'subject-unknown' | 'pass-issued-in-future';
 
 export interface TraceEntry {
   /** The term or operator, printed in the condition language. */

@@ -1,17 +1,25 @@
 /**
  * The port through which the IdP asks the access-policy decision (DESIGN.md, "A login, end
- * to end", step 4). The gateway supplies the engine (#4); until then `allowActiveUsers`
- * allows active users and denies everyone else. Any error on this path is a deny.
+ * to end", step 4). The gateway supplies the engine; `allowActiveUsers` is the stand-in for
+ * tests of the IdP alone. Any error on this path is a deny (`decideSafely`).
+ *
+ * The IdP asks at three points: before the password (`subject` undefined: network and
+ * device), after it (`application` undefined: the sign-in itself), and for each application.
  */
 import type { User } from '@sekisho/platform';
 import type { Application } from '../apps/app-registry.ts';
 
 export interface AccessContext {
+  tenantId: string;
   ip: string;
   userAgent?: string | undefined;
   at: Date;
   /** Authentication methods already used in this session (RFC 8176: pwd, otp, mfa, hwk). */
   amr: readonly string[];
+  /** The browser's entrance-pass cookie, if any (the policy verifies it). */
+  entrancePass?: string | undefined;
+  /** A verified device certificate's login type, if one was presented (#5). */
+  deviceCert?: { loginType: 'personal' | 'passwordless' | 'shared' } | undefined;
 }
 
 export type AccessDecision =
@@ -21,14 +29,25 @@ export type AccessDecision =
 
 export interface AccessPolicy {
   decide(
-    subject: User,
+    subject: User | undefined,
     application: Application | undefined,
     context: AccessContext,
   ): Promise<AccessDecision>;
+  /**
+   * After a successful sign-in: a new entrance pass for this browser when the tenant's
+   * issuance condition holds (the cookie value to set and its lifetime), else undefined.
+   */
+  issueEntrancePass?(
+    subject: User,
+    context: AccessContext,
+  ): Promise<{ token: string; maxAgeSeconds: number } | undefined>;
 }
+
+export const ENTRANCE_PASS_COOKIE = 'sekisho_pass';
 
 export const allowActiveUsers: AccessPolicy = {
   async decide(subject) {
+    if (!subject) return { kind: 'allow', reasons: ['may-continue'] };
     return subject.status === 'active'
       ? { kind: 'allow', reasons: ['user-active'] }
       : { kind: 'deny', reason: `user-${subject.status}` };
@@ -38,7 +57,7 @@ export const allowActiveUsers: AccessPolicy = {
 /** Runs the policy; an exception becomes a deny, never an allow. */
 export async function decideSafely(
   policy: AccessPolicy,
-  subject: User,
+  subject: User | undefined,
   application: Application | undefined,
   context: AccessContext,
 ): Promise<AccessDecision> {

@@ -14,7 +14,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { html, type Tenant } from '@sekisho/platform';
 import type { Application } from '../apps/app-registry.ts';
 import { activeSession, type ActiveSession } from '../session/web-session.ts';
-import { decideSafely } from './access-policy.ts';
+import { ENTRANCE_PASS_COOKIE, decideSafely } from './access-policy.ts';
 import type { IdpServices } from '../services.ts';
 import { sendPage, type PageContext } from '../routes/page-context.ts';
 import { idpMessages } from '../messages.ts';
@@ -40,10 +40,12 @@ export async function passSsoGate(
   if (session.user.mustChangePassword)
     return { ok: false, reply: reply.redirect(`${base}/password/change`, 303) };
   const decision = await decideSafely(services.policy, session.user, application, {
+    tenantId: ctx.tenant.id,
     ip: ctx.origin.ip,
     userAgent: ctx.origin.userAgent,
     at: platform.clock.now(),
     amr: session.auth.amr,
+    entrancePass: request.cookies[ENTRANCE_PASS_COOKIE],
   });
   const { reference } = await platform.audit.record({
     tenantId: ctx.tenant.id,

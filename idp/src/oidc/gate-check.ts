@@ -11,7 +11,7 @@ import { errors, interactionPolicy } from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import type { Platform, Tenant } from '@sekisho/platform';
 import { validSessionUser, type SessionAuth } from '../session/web-session.ts';
-import { decideSafely, type AccessPolicy } from '../login/access-policy.ts';
+import { ENTRANCE_PASS_COOKIE, decideSafely, type AccessPolicy } from '../login/access-policy.ts';
 import type { AppRegistry } from '../apps/app-registry.ts';
 import { oidcClientSpec } from './client-spec.ts';
 
@@ -46,10 +46,12 @@ export function policyWithGate(deps: GateDeps) {
         const app = await deps.apps.find(deps.tenant.id, oidcClientSpec, oidc.client!.clientId);
         const decision = app
           ? await decideSafely(deps.policy, user, app, {
+              tenantId: deps.tenant.id,
               ip: clientIp(ctx),
               userAgent: ctx.get('user-agent'),
               at: deps.platform.clock.now(),
               amr: auth?.amr ?? [],
+              entrancePass: ctx.cookies.get(ENTRANCE_PASS_COOKIE),
             })
           : ({ kind: 'deny', reason: 'unknown-application' } as const);
         await deps.platform.audit.record({

@@ -6,7 +6,9 @@
  * - A user whose password must change goes to the change form before anything else.
  */
 import type { FastifyPluginAsync } from 'fastify';
-import { SekishoError, type Platform } from '@sekisho/platform';
+import { SekishoError } from '@sekisho/platform';
+import type { IdpOptions } from '../index.ts';
+import { maybeIssuePass, signInDecision, signInRefusedPage } from '../login/sign-in-policy.ts';
 import { idpMessages } from '../messages.ts';
 import { loginPage } from '../pages/login-page.ts';
 import {
@@ -26,16 +28,16 @@ interface LoginBody {
   return?: string;
 }
 
-export const loginRoutes: FastifyPluginAsync<{ platform: Platform }> = async (
-  app,
-  { platform },
-) => {
+export const loginRoutes: FastifyPluginAsync<IdpOptions> = async (app, { platform, services }) => {
   app.get('/t/:tenant/login', async (request, reply) => {
     const ctx = await pageContext(request, platform);
     const returnTo = safeReturnPath((request.query as { return?: string }).return, ctx.tenant.slug);
     if (await activeSession(request, platform, ctx.tenant)) {
       return reply.redirect(returnTo ?? `/t/${ctx.tenant.slug}/portal`, 303);
     }
+    const pre = await signInDecision(services, request, ctx, undefined);
+    if (pre.decision.kind === 'deny')
+      return signInRefusedPage(reply, ctx, pre.decision, pre.reference);
     const body = loginPage({
       tenant: ctx.tenant,
       locale: ctx.locale,
@@ -87,6 +89,10 @@ export const loginRoutes: FastifyPluginAsync<{ platform: Platform }> = async (
         userMessage(ctx.locale, new SekishoError('ERR_LOGIN_FAILED', 'missing credentials')),
       );
     }
+    // Network and device first: a refused place never gets to try a password.
+    const pre = await signInDecision(services, request, ctx, undefined);
+    if (pre.decision.kind === 'deny')
+      return signInRefusedPage(reply, ctx, pre.decision, pre.reference);
     try {
       const user = await platform.passwords.login({
         tenant: ctx.tenant,
@@ -94,7 +100,11 @@ export const loginRoutes: FastifyPluginAsync<{ platform: Platform }> = async (
         password: form.password,
         origin: ctx.origin,
       });
+      const post = await signInDecision(services, request, ctx, user);
+      if (post.decision.kind !== 'allow')
+        return signInRefusedPage(reply, ctx, post.decision, post.reference);
       startSession(request, ctx.tenant, user, ['pwd'], platform.clock.now().getTime());
+      await maybeIssuePass(services, request, reply, ctx, user);
       const base = `/t/${ctx.tenant.slug}`;
       if (user.mustChangePassword) return reply.redirect(`${base}/password/change`, 303);
       return reply.redirect(returnTo ?? `${base}/portal`, 303);

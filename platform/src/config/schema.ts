@@ -172,6 +172,20 @@ export const CONFIG_ENTRIES = {
     default: 25,
     doc: 'on SIGTERM, how long in-flight requests may take before the process exits',
   }),
+  trustedProxyHeader: entry<'x-forwarded-for' | 'forwarded'>({
+    env: 'TRUSTED_PROXY_HEADER',
+    parse: p.oneOf(['x-forwarded-for', 'forwarded'] as const),
+    default: 'x-forwarded-for',
+    doc: 'the one header TRUSTED_PROXIES write the client address into (X-Forwarded-For or RFC 7239 Forwarded); the other is ignored',
+  }),
+  forwardedCertHeader: optional({
+    env: 'FORWARDED_CERT_HEADER',
+    parse: (raw) =>
+      typeof raw === 'string' && /^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}$/.test(raw.trim())
+        ? { ok: true, value: raw.trim().toLowerCase() }
+        : { ok: false, expected: 'an HTTP header name, such as X-Client-Cert' },
+    doc: 'header in which TRUSTED_PROXIES forward the verified client certificate (URL-encoded PEM); unset = only certificates from our own TLS handshake',
+  }),
 } as const;
 
 type Entries = typeof CONFIG_ENTRIES;

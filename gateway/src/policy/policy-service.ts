@@ -1,0 +1,114 @@
+/**
+ * The gateway's access policy, as the IdP's `AccessPolicy` port: loads the tenant's compiled
+ * policy, resolves the entrance pass, runs the pure engine, and returns its decision. Any
+ * failure to read or evaluate the policy throws, which the IdP turns into a deny.
+ */
+import type { Kysely } from 'kysely';
+import type { Platform, Tenant, User } from '@sekisho/platform';
+import type { AccessContext, AccessDecision, AccessPolicy, Application } from '@sekisho/idp';
+import { decide, type Decision, type Stage } from './engine/decide.ts';
+import { createPolicyLoader } from './engine/load-policy.ts';
+import type { FactorKind } from './engine/policy-model.ts';
+import { evaluate } from './condition/evaluate.ts';
+import { createEntrancePassStore } from './store/entrance-passes.ts';
+import { createPolicyStore } from './store/policy-store.ts';
+import type { PolicyDatabase } from './store/tables.ts';
+
+/** Factor kinds this build can run; grows as factors land (Lock, TOTP: issue #6). */
+export const AVAILABLE_FACTORS: readonly FactorKind[] = [];
+
+export interface PolicyRequest {
+  tenant: Tenant;
+  stage: Stage;
+  subject?: User | undefined;
+  application?: { id: string } | undefined;
+  context: AccessContext;
+}
+
+export function createPolicyService(platform: Platform) {
+  const db = platform.store.db as unknown as Kysely<PolicyDatabase>;
+  const loader = createPolicyLoader(db, platform.kv);
+  const passes = createEntrancePassStore(db, platform.clock);
+  const store = createPolicyStore(db, platform.kv);
+
+  async function evaluateRequest(r: PolicyRequest): Promise<Decision> {
+    const policy = await loader.load(r.tenant);
+    const pass = await passes.find(r.tenant.id, r.context.entrancePass);
+    const ownPass = pass && (!r.subject || pass.userId === r.subject.id) ? pass : undefined;
+    return decide(policy, {
+      stage: r.stage,
+      subject: r.subject && {
+        id: r.subject.id,
+        loginId: r.subject.loginId,
+        status: r.subject.status,
+        groups: r.subject.groups,
+        attributes: r.subject.attributes,
+        enrolledFactors: [],
+      },
+      application: r.application,
+      context: {
+        ip: r.context.ip,
+        at: r.context.at,
+        amr: r.context.amr,
+        deviceCert: r.context.deviceCert,
+        entrancePass: ownPass && { issuedAt: ownPass.issuedAt },
+      },
+      availableFactors: AVAILABLE_FACTORS,
+    });
+  }
+
+  const tenantOf = async (id: string) => {
+    const t = await platform.tenants.get(id);
+    if (!t) throw new Error('tenant vanished');
+    return t;
+  };
+
+  const port: AccessPolicy = {
+    async decide(
+      subject: User | undefined,
+      application: Application | undefined,
+      context: AccessContext,
+    ): Promise<AccessDecision> {
+      if (subject && subject.tenantId !== context.tenantId)
+        throw new Error('subject of another tenant');
+      const tenantId = context.tenantId;
+      const stage: Stage = !subject ? 'pre-auth' : application ? 'application' : 'post-auth';
+      const d = await evaluateRequest({
+        tenant: await tenantOf(tenantId),
+        stage,
+        subject,
+        application,
+        context,
+      });
+      if (d.kind === 'deny') return { kind: 'deny', reason: d.reason };
+      if (d.kind === 'challenge')
+        return { kind: 'challenge', factors: d.factors, reasons: [d.reason] };
+      return { kind: 'allow', reasons: [d.reason] };
+    },
+    async issueEntrancePass(subject, context) {
+      const tenant = await tenantOf(subject.tenantId);
+      const policy = await loader.load(tenant);
+      const holds = evaluate(policy.passIssuance, {
+        ip: context.ip,
+        ipSets: policy.ipSets,
+        subject: {
+          loginId: subject.loginId,
+          groups: subject.groups,
+          attributes: subject.attributes,
+        },
+        at: context.at,
+        timeZone: policy.timeZone,
+        deviceCert: context.deviceCert,
+      });
+      if (holds !== true) return undefined;
+      if (await passes.find(tenant.id, context.entrancePass)) return undefined; // this browser has one
+      return passes.issue(tenant.id, subject.id, policy.passLifetimeDays, {
+        ip: context.ip,
+        ...(context.userAgent && { userAgent: context.userAgent }),
+      });
+    },
+  };
+  return { port, evaluateRequest, loader, passes, store };
+}
+
+export type PolicyService = ReturnType<typeof createPolicyService>;

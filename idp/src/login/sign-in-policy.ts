@@ -1,0 +1,97 @@
+/**
+ * The policy checks of the sign-in itself (not yet any application):
+ * - before the password: may anyone sign in from this network and device? If not, the form
+ *   is not even shown, and no password is checked;
+ * - after the password: may this user sign in, and with which factors?
+ * Both are audited with their reasons and a reference the deny page shows.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { html, type User } from '@sekisho/platform';
+import type { IdpServices } from '../services.ts';
+import type { PageContext } from '../routes/page-context.ts';
+import { sendPage } from '../routes/page-context.ts';
+import { idpMessages } from '../messages.ts';
+import {
+  ENTRANCE_PASS_COOKIE,
+  decideSafely,
+  type AccessContext,
+  type AccessDecision,
+} from './access-policy.ts';
+
+export function accessContext(
+  services: IdpServices,
+  request: FastifyRequest,
+  ctx: PageContext,
+  amr: readonly string[] = [],
+): AccessContext {
+  return {
+    tenantId: ctx.tenant.id,
+    ip: ctx.origin.ip,
+    userAgent: ctx.origin.userAgent,
+    at: services.platform.clock.now(),
+    amr,
+    entrancePass: request.cookies[ENTRANCE_PASS_COOKIE],
+  };
+}
+
+export async function signInDecision(
+  services: IdpServices,
+  request: FastifyRequest,
+  ctx: PageContext,
+  user: User | undefined,
+): Promise<{ decision: AccessDecision; reference: string }> {
+  const decision = await decideSafely(
+    services.policy,
+    user,
+    undefined,
+    accessContext(services, request, ctx, user ? ['pwd'] : []),
+  );
+  const { reference } = await services.platform.audit.record({
+    tenantId: ctx.tenant.id,
+    actor: user ? { type: 'user', id: user.id, name: user.loginId } : { type: 'anonymous' },
+    action: user ? 'login.policy' : 'login.policy-pre-auth',
+    target: user ? { type: 'user', id: user.id } : undefined,
+    result: decision.kind,
+    reason: decision.kind === 'deny' ? decision.reason : decision.reasons.join(','),
+    origin: ctx.origin,
+  });
+  return { decision, reference };
+}
+
+export function signInRefusedPage(
+  reply: FastifyReply,
+  ctx: PageContext,
+  decision: AccessDecision,
+  reference: string,
+): FastifyReply {
+  const t = (k: Parameters<typeof idpMessages.t>[1], p?: Record<string, string>) =>
+    idpMessages.t(ctx.locale, k, p);
+  const factor = decision.kind === 'challenge';
+  const body = html`
+    <p class="error" role="alert">${t(factor ? 'signin.factorMissing' : 'signin.denied')}</p>
+    <p>${t(factor ? 'gate.factorMissingHelp' : 'gate.deniedHelp')}</p>
+    <p class="muted">${t('gate.reference', { reference })}</p>`;
+  return sendPage(reply, ctx.locale, t('gate.title'), body, 403);
+}
+
+/** Sets the entrance-pass cookie when the policy grants this browser one. */
+export async function maybeIssuePass(
+  services: IdpServices,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  ctx: PageContext,
+  user: User,
+): Promise<void> {
+  const pass = await services.policy.issueEntrancePass?.(
+    user,
+    accessContext(services, request, ctx, ['pwd']),
+  );
+  if (!pass) return;
+  reply.setCookie(ENTRANCE_PASS_COOKIE, pass.token, {
+    path: `/t/${ctx.tenant.slug}/`,
+    httpOnly: true,
+    secure: services.platform.config.publicUrl.startsWith('https:'),
+    sameSite: 'lax',
+    maxAge: pass.maxAgeSeconds,
+  });
+}
