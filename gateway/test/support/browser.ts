@@ -9,9 +9,13 @@ export class TestBrowser {
   #cookies = new Map<string, string>();
   #headers: Record<string, string>;
 
-  constructor(app: FastifyInstance, headers: Record<string, string> = {}) {
+  #remoteAddress: string | undefined;
+
+  /** `remoteAddress`: the source address the app sees (inject sets the socket address). */
+  constructor(app: FastifyInstance, headers: Record<string, string> = {}, remoteAddress?: string) {
     this.#app = app;
     this.#headers = headers;
+    this.#remoteAddress = remoteAddress;
   }
 
   /** Adds a `name=value` cookie (as a browser carries cookies to another node of one site). */
@@ -38,6 +42,7 @@ export class TestBrowser {
       await this.#app.inject({
         method: 'GET',
         url,
+        ...(this.#remoteAddress && { remoteAddress: this.#remoteAddress }),
         headers: { ...this.#headers, cookie: this.cookieHeader, ...headers },
       }),
     );
@@ -52,6 +57,7 @@ export class TestBrowser {
       await this.#app.inject({
         method: 'POST',
         url,
+        ...(this.#remoteAddress && { remoteAddress: this.#remoteAddress }),
         headers: {
           ...this.#headers,
           cookie: this.cookieHeader,
