@@ -6,6 +6,7 @@
  * CSV export, API tokens and the OpenAPI document. In-process on a real PostgreSQL.
  */
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
 import { testPostgresUrl, type TestPostgres } from '@sekisho/platform/test-support';
@@ -603,34 +604,67 @@ describe('admin API', () => {
       assert.equal(login.headers.location, `/t/${s.tenant.slug}/portal`);
     });
 
-    it("accepts an admin's browser session, requiring x-csrf-token on writes", async () => {
+    it("refuses an admin's password-only browser session (admin sign-in needs a second factor)", async () => {
       const s = await seed();
       const browser = new TestBrowser(t.app);
       const login = await browser.login(s.tenant.slug, s.admin.loginId, s.adminPassword);
       assert.equal(login.statusCode, 303, login.body);
+      assertProblem(
+        await browser.get(`/api/tenants/${s.tenant.slug}/users`),
+        403,
+        'ERR_SECOND_FACTOR_REQUIRED',
+      );
+      const page = await browser.get(`/t/${s.tenant.slug}/portal`);
+      const token = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1];
+      assert.ok(token);
+      const created = await t.app.inject({
+        method: 'POST',
+        url: `/api/tenants/${s.tenant.slug}/users`,
+        headers: {
+          cookie: browser.cookieHeader,
+          'content-type': 'application/json',
+          'x-csrf-token': token,
+        },
+        payload: JSON.stringify({ loginId: 'via.session@example.com', displayName: 'Session' }),
+      });
+      assertProblem(created, 403, 'ERR_SECOND_FACTOR_REQUIRED');
+      assert.equal(await userCount(s), 1);
+    });
 
-      const list = await browser.get(`/api/tenants/${s.tenant.slug}/users`);
+    it("accepts an admin's session that used a second factor, requiring x-csrf-token on writes", async () => {
+      const s = await seed();
+      // No factor can run yet (Lock/TOTP come later): build the cookie such a sign-in makes.
+      const now = Date.now();
+      const session = t.app.createSecureSession({
+        csrf: 'csrf-token-of-this-session',
+        auth: {
+          sid: randomUUID(),
+          tenantId: s.tenant.id,
+          userId: s.admin.id,
+          issuedAt: now,
+          lastSeen: now,
+          mustChangePassword: false,
+          amr: ['pwd', 'mfa'],
+        },
+      });
+      const cookie = `sekisho_session=${encodeURIComponent(t.app.encodeSecureSession(session))}`;
+      const list = await t.app.inject({
+        method: 'GET',
+        url: `/api/tenants/${s.tenant.slug}/users`,
+        headers: { cookie },
+      });
       assert.equal(list.statusCode, 200, list.body);
-      assert.equal(json<{ total: number }>(list).total, 1);
-
       const post = (headers: Record<string, string>) =>
         t.app.inject({
           method: 'POST',
           url: `/api/tenants/${s.tenant.slug}/users`,
-          headers: { cookie: browser.cookieHeader, 'content-type': 'application/json', ...headers },
+          headers: { cookie, 'content-type': 'application/json', ...headers },
           payload: JSON.stringify({ loginId: 'via.session@example.com', displayName: 'Session' }),
         });
       assertProblem(await post({}), 403, 'ERR_CSRF');
       assertProblem(await post({ 'x-csrf-token': 'wrong' }), 403, 'ERR_CSRF');
       assert.equal(await userCount(s), 1);
-
-      const page = await browser.get(`/t/${s.tenant.slug}/portal`);
-      assert.equal(page.statusCode, 200);
-      const token =
-        /<meta name="csrf-token" content="([^"]+)"/.exec(page.body)?.[1] ??
-        /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1];
-      assert.ok(token, 'portal page carries a CSRF token');
-      const created = await post({ 'x-csrf-token': token });
+      const created = await post({ 'x-csrf-token': 'csrf-token-of-this-session' });
       assert.equal(created.statusCode, 201, created.body);
       assert.equal(await userCount(s), 2);
 

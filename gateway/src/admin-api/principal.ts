@@ -62,6 +62,11 @@ async function fromSession(
   ) {
     throw new SekishoError('ERR_CSRF', 'x-csrf-token header missing or wrong');
   }
+  // The admin sign-in policy: administration through a browser always needs a second factor
+  // in this session, whatever the user's policy group allows (API tokens are separate).
+  if (!s.auth.amr.includes('mfa')) {
+    throw new SekishoError('ERR_SECOND_FACTOR_REQUIRED', 'admin sign-in requires a second factor');
+  }
   return {
     kind: 'admin',
     tenantId: tenant.id,

@@ -47,6 +47,8 @@ const en = {
   ERR_RESET_TOKEN_INVALID:
     'This password reset link is invalid or has expired. Please request a new one.',
   ERR_SESSION_REVOKED: 'Your session is no longer valid. Please sign in again.',
+  ERR_SECOND_FACTOR_REQUIRED:
+    'Administration requires signing in with a second factor. Set one up, then sign in again.',
   ERR_IMPORT_NOT_FOUND:
     'The import was not found. It may have expired; please upload the file again.',
   ERR_STORE_UNAVAILABLE:
@@ -96,6 +98,8 @@ export const platformMessages = defineCatalog({
     ERR_RESET_TOKEN_INVALID:
       'このパスワード再設定用のリンクは無効か、有効期限が切れています。お手数ですが、もう一度再設定を申請してください。',
     ERR_SESSION_REVOKED: 'セッションが無効になりました。もう一度ログインしてください。',
+    ERR_SECOND_FACTOR_REQUIRED:
+      '管理操作には二要素認証でのサインインが必要です。二要素認証を設定してから、もう一度サインインしてください。',
     ERR_IMPORT_NOT_FOUND:
       '指定されたインポートが見つかりません。有効期限が切れた可能性があります。ファイルをもう一度アップロードしてください。',
     ERR_STORE_UNAVAILABLE:
