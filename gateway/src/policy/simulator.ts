@@ -8,7 +8,13 @@
  *   so the replay assumes neither (documented in docs/access-policy.md).
  */
 import type { Kysely } from 'kysely';
-import { SekishoError, type Platform, type Tenant, type User } from '@sekisho/platform';
+import {
+  SekishoError,
+  ValidationError,
+  type Platform,
+  type Tenant,
+  type User,
+} from '@sekisho/platform';
 import { parseCondition } from './condition/parse.ts';
 import { decide, type DecisionRequest } from './engine/decide.ts';
 import type { FactorKind, PolicyGroup, TenantPolicy } from './engine/policy-model.ts';
@@ -98,6 +104,14 @@ export async function simulate(
   };
 }
 
+function parseField(field: string, text: string, known: ReadonlySet<string>) {
+  try {
+    return parseCondition(text, known);
+  } catch (err) {
+    throw new ValidationError([{ field, message: (err as Error).message }]);
+  }
+}
+
 function withGroup(current: TenantPolicy, group: PolicyGroup, isDefault: boolean): TenantPolicy {
   const groups = new Map(current.groups);
   groups.set(group.id, group);
@@ -117,8 +131,12 @@ export async function dryRun(
     id: groupId ?? 'proposed',
     name: input.name ?? 'proposed',
     applications: input.applications ?? 'all',
-    allow: parseCondition(input.allowCondition ?? 'true', known),
-    skipSecondFactor: parseCondition(input.skipSecondFactorCondition ?? 'false', known),
+    allow: parseField('allowCondition', input.allowCondition ?? 'true', known),
+    skipSecondFactor: parseField(
+      'skipSecondFactorCondition',
+      input.skipSecondFactorCondition ?? 'false',
+      known,
+    ),
     factors: (input.factors ?? ['lock', 'totp']) as FactorKind[],
     loginLifetimeHours: input.loginLifetimeHours ?? 168,
   };

@@ -17,7 +17,8 @@ import { printCondition } from './print.ts';
 
 /**
  * @example
- * evaluate(parseCondition('ip in office or pass'), { ip: '192.0.2.7', ipSets, at: new Date(), timeZone: 'Asia/Tokyo' })
+ * const input = { ip: '192.0.2.7', ipSets, at: new Date(), timeZone: 'Asia/Tokyo' };
+ * evaluate(parseCondition('ip in office or pass'), input)
  * // true when 192.0.2.7 is in the IP set `office`, or the browser holds an entrance pass
  */
 export function evaluate(c: Condition, input: ConditionInput, trace?: TraceEntry[]): Truth {

@@ -10,7 +10,8 @@ import { isTermKind, termDefinition, type Term } from '../terms/index.ts';
 
 /**
  * @example
- * printCondition({ kind: 'or', items: [{ kind: 'ip_set', id: 'office' }, { kind: 'entrance_pass' }] })
+ * const office = { kind: 'ip_set', id: 'office' } as const;
+ * printCondition({ kind: 'or', items: [office, { kind: 'entrance_pass' }] })
  * // 'ip in office or pass'
  */
 export function printCondition(c: Condition): string {

@@ -26,9 +26,8 @@ export class ConditionSyntaxError extends Error {
    */
   constructor(text: string, position: number, expected: string, found: string) {
     const { line, column } = lineAndColumn(text, position);
-    super(
-      `at ${line}:${column}: expected ${expected}, found ${describe(found, position >= text.length)}`,
-    );
+    const atEnd = position >= text.length;
+    super(`at ${line}:${column}: expected ${expected}, found ${describe(found, atEnd)}`);
     this.name = 'ConditionSyntaxError';
     this.position = position;
     this.line = line;

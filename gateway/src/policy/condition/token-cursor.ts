@@ -1,7 +1,7 @@
 /**
- * Reads a condition's tokens one at a time (on demand) for the parser and the term parsers, and raises
- * `ConditionSyntaxError` at the right position when what comes next is not what is expected.
- * Keywords compare case-insensitively.
+ * Reads a condition's tokens one at a time, on demand, for the parser and the term parsers,
+ * and raises `ConditionSyntaxError` at the right position when what comes next is not what
+ * is expected. Keywords compare case-insensitively.
  */
 import { ConditionSyntaxError } from './syntax-error.ts';
 import { readToken, type Token } from './tokenize.ts';
@@ -45,7 +45,7 @@ export class TokenCursor {
     return token.type === 'punct' && token.value === punct;
   }
 
-  /** Whether the next token ends the current term: an operator keyword, `)`, `,`, `]` or the end. */
+  /** Whether the next token ends the current term: `and`, `or`, `)`, `,`, `]` or the end. */
   atTermEnd(): boolean {
     const token = this.peek();
     if (token.type === 'end') return true;

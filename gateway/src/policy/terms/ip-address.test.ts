@@ -57,12 +57,14 @@ describe('parseIpAddress / formatIpAddress', () => {
 
 describe('normalizeClientIp', () => {
   test('keeps IPv4 and IPv6, and turns IPv4-mapped IPv6 into IPv4', () => {
-    assert.deepEqual(normalizeClientIp('192.0.2.1'), { address: '192.0.2.1', family: 'ipv4' });
-    assert.deepEqual(normalizeClientIp('::ffff:192.0.2.1'), {
-      address: '192.0.2.1',
-      family: 'ipv4',
+    const v4 = { family: 4, value: 0xc0000201n, address: '192.0.2.1' };
+    assert.deepEqual(normalizeClientIp('192.0.2.1'), v4);
+    assert.deepEqual(normalizeClientIp('::ffff:192.0.2.1'), v4);
+    assert.deepEqual(normalizeClientIp('2001:DB8::1'), {
+      family: 6,
+      value: 0x20010db8000000000000000000000001n,
+      address: '2001:db8::1',
     });
-    assert.deepEqual(normalizeClientIp('2001:DB8::1'), { address: '2001:db8::1', family: 'ipv6' });
   });
 
   test('refuses zone indexes and anything that is not an address', () => {

@@ -26,16 +26,18 @@ describe('ip in <set>', () => {
     assert.deepEqual(office.asked, ['192.0.2.10', '2001:db8::1']);
   });
 
-  test('an unknown set is false (fail closed) and is named in the trace', () => {
-    assert.equal(check('ip in deleted'), false);
+  test('an unknown set is unknown, also under not (fail closed), and is named in the trace', () => {
+    assert.equal(check('ip in deleted'), 'unknown');
+    assert.equal(check('not ip in deleted'), 'unknown');
     assert.deepEqual(traced('ip in deleted'), [
-      { term: 'ip in deleted', result: false, reason: 'ip-set-unknown' },
+      { term: 'ip in deleted', result: 'unknown', reason: 'ip-set-unknown' },
     ]);
   });
 
   test('identifiers are case-sensitive', () => {
     const ipSets = new Map([['office', recordingSet(['192.0.2.10'])]]);
-    assert.equal(check('ip in Office', { ipSets }), false);
+    assert.equal(check('ip in Office', { ipSets }), 'unknown', 'Office is another (missing) set');
+    assert.equal(check('ip in office', { ipSets }), true);
   });
 
   test('a client IP that is not an address is false without asking the set', () => {

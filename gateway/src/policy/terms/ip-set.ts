@@ -2,8 +2,9 @@
  * `ip in <id>`: the client IP is in the tenant's IP set with this identifier.
  *
  * - The set is looked up in `input.ipSets` (compiled by the IP-set module) at login time.
- * - A set that does not exist makes the term false (fail closed), traced `ip-set-unknown`;
- *   when the caller passes `knownIpSets`, such a reference is refused when saved instead.
+ * - A set that does not exist makes the term unknown, traced `ip-set-unknown`: under `not`
+ *   it stays unknown, and the engine allows only on a definite true, so it fails closed either
+ *   way; when the caller passes `knownIpSets`, such a reference is refused when saved instead.
  * - Identifiers are 3-255 characters of `A-Z a-z 0-9 _ . -`, case-sensitive.
  */
 import type { TokenCursor } from '../condition/token-cursor.ts';
@@ -12,7 +13,7 @@ import { isNameChar } from './chars.ts';
 import { IP_INVALID, normalizeClientIp } from './client-ip.ts';
 import { truth, type TermDefinition, type TermResult } from './term.ts';
 
-const SET_UNKNOWN: TermResult = Object.freeze({ result: false, reason: 'ip-set-unknown' });
+const SET_UNKNOWN: TermResult = Object.freeze({ result: 'unknown', reason: 'ip-set-unknown' });
 const ID = 'an IP set identifier (3-255 characters of A-Z a-z 0-9 _ . -)';
 
 export const ipSetTerm: TermDefinition<'ip_set'> = {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { check, traced } from './condition-input.test-helper.ts';
-import { parseIpLiteral } from './ip-literal.ts';
+import { isIpLiteralError, parseIpLiteral } from './ip-literal.ts';
 
 describe('ip term', () => {
   test('matches a single address, a CIDR block and an inclusive range (IPv4)', () => {
@@ -70,9 +70,25 @@ describe('parseIpLiteral', () => {
     ];
     for (const [text, canonical] of cases) {
       const literal = parseIpLiteral(text);
-      assert.ok('canonical' in literal, `${text}: ${JSON.stringify(literal)}`);
+      assert.ok(!isIpLiteralError(literal), text);
       assert.equal(literal.canonical, canonical, text);
     }
+  });
+
+  test('gives the first and last address of blocks and ranges', () => {
+    const bounds = (text: string) => {
+      const literal = parseIpLiteral(text);
+      return isIpLiteralError(literal) ? undefined : [literal.family, literal.first, literal.last];
+    };
+    assert.deepEqual(bounds('192.0.2.0/24'), [4, 0xc0000200n, 0xc00002ffn]);
+    assert.deepEqual(bounds('0.0.0.0/0'), [4, 0n, 0xffffffffn]);
+    assert.deepEqual(bounds('2001:db8::/32'), [
+      6,
+      0x20010db8n << 96n,
+      ((0x20010db8n + 1n) << 96n) - 1n,
+    ]);
+    assert.deepEqual(bounds('10.0.0.1-10.0.0.50'), [4, 0x0a000001n, 0x0a000032n]);
+    assert.deepEqual(bounds('::1'), [6, 1n, 1n]);
   });
 
   test('an IPv4-mapped block wider than /96 is an IPv6 block with host bits set', () => {
