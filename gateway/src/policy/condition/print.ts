@@ -15,6 +15,19 @@ import { isTermKind, termDefinition, type Term } from '../terms/index.ts';
  * // 'ip in office or pass'
  */
 export function printCondition(c: Condition): string {
+  // Parsed trees are frozen, so a node's text never changes: traces print the same subtrees
+  // on every decision, and the cache keeps that from dominating the decision time.
+  let text = printed.get(c);
+  if (text === undefined) {
+    text = printUncached(c);
+    if (Object.isFrozen(c)) printed.set(c, text);
+  }
+  return text;
+}
+
+const printed = new WeakMap<Condition, string>();
+
+function printUncached(c: Condition): string {
   const node = simplify(c);
   switch (node.kind) {
     case 'and':

@@ -93,8 +93,10 @@ export function decide(policy: TenantPolicy, req: DecisionRequest): Decision {
   const trace: TraceEntry[] = [];
   const i = input(policy, req);
   if (req.stage === 'pre-auth' || !req.subject) {
-    const groups = policy.groups.size ? [...policy.groups.values()] : [groupOf(policy, '')];
-    const open = groups.some((g) => check(`allow (${g.name})`, g.allow, i, trace) !== false);
+    // Every group a user may be in, including the one of unassigned users (the built-in
+    // default when the tenant has none).
+    const groups = new Set([...policy.groups.values(), groupOf(policy, '')]);
+    const open = [...groups].some((g) => check(`allow (${g.name})`, g.allow, i, trace) !== false);
     return open
       ? { kind: 'allow', reason: 'may-continue', group: '*', trace }
       : { kind: 'deny', reason: 'network-or-device-not-allowed', group: '*', trace };
