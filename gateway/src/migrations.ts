@@ -2,5 +2,10 @@
 import type { Migration } from '@sekisho/platform';
 import { idpMigrations } from '@sekisho/idp';
 import { policyMigrations } from './policy/store/migrations.ts';
+import { deviceCertMigrations } from '@sekisho/device-cert';
 
-export const FEATURE_MIGRATIONS: readonly Migration[] = [...idpMigrations, ...policyMigrations];
+export const FEATURE_MIGRATIONS: readonly Migration[] = [
+  ...idpMigrations,
+  ...policyMigrations,
+  ...deviceCertMigrations,
+];

@@ -10,7 +10,13 @@ import assert from 'node:assert/strict';
 import { deflateRawSync } from 'node:zlib';
 import { sql } from 'kysely';
 import { TestBrowser } from './support/browser.ts';
-import { TEST_PASSWORD, seedTenant, startTestApp, type SeededTenant, type TestApp } from './support/test-app.ts';
+import {
+  TEST_PASSWORD,
+  seedTenant,
+  startTestApp,
+  type SeededTenant,
+  type TestApp,
+} from './support/test-app.ts';
 
 const OFFICE = '203.0.113.9';
 const HOME = '198.51.100.7';
@@ -30,7 +36,12 @@ async function signInThrough(b: TestBrowser, url: string, loginId: string) {
       const page = await b.get(loc.pathname + loc.search);
       if (page.statusCode !== 200) return page;
       const csrf = /name="_csrf" value="([^"]+)"/.exec(page.body)![1]!;
-      res = await b.post(loc.pathname, { _csrf: csrf, loginId, password: TEST_PASSWORD, return: loc.searchParams.get('return')! });
+      res = await b.post(loc.pathname, {
+        _csrf: csrf,
+        loginId,
+        password: TEST_PASSWORD,
+        return: loc.searchParams.get('return')!,
+      });
     } else res = await b.get(loc.pathname + loc.search);
   }
   return res;
@@ -40,24 +51,65 @@ describe('access policy, end to end', () => {
   let t: TestApp;
   let s: SeededTenant;
   const api = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: unknown) =>
-    t.app.inject({ method, url: `/api/tenants/acme${url}`, headers: { authorization: `Bearer ${s.token}` }, ...(payload !== undefined && { payload: payload as object }) });
+    t.app.inject({
+      method,
+      url: `/api/tenants/acme${url}`,
+      headers: { authorization: `Bearer ${s.token}` },
+      ...(payload !== undefined && { payload: payload as object }),
+    });
   let groupId: string;
 
   before(async () => {
     t = await startTestApp({ PUBLIC_URL: 'https://sekisho.test' });
     s = await seedTenant(t.platform, 'acme');
-    assert.equal((await api('POST', '/applications', { kind: 'saml', name: 'Google Workspace', preset: 'google-workspace', presetInput: { domain: 'acme.example' } })).statusCode, 201);
-    assert.equal((await api('POST', '/ip-sets', { identifier: 'office', name: 'Tokyo office', entries: ['203.0.113.0/24', '2001:db8:1::/48'] })).statusCode, 201);
-    const g = await api('POST', '/policy-groups', { name: 'staff', isDefault: true, allowCondition: 'ip in office or pass', skipSecondFactorCondition: 'ip in office or pass' });
+    assert.equal(
+      (
+        await api('POST', '/applications', {
+          kind: 'saml',
+          name: 'Google Workspace',
+          preset: 'google-workspace',
+          presetInput: { domain: 'acme.example' },
+        })
+      ).statusCode,
+      201,
+    );
+    assert.equal(
+      (
+        await api('POST', '/ip-sets', {
+          identifier: 'office',
+          name: 'Tokyo office',
+          entries: ['203.0.113.0/24', '2001:db8:1::/48'],
+        })
+      ).statusCode,
+      201,
+    );
+    const g = await api('POST', '/policy-groups', {
+      name: 'staff',
+      isDefault: true,
+      allowCondition: 'ip in office or pass',
+      skipSecondFactorCondition: 'ip in office or pass',
+    });
     assert.equal(g.statusCode, 201, g.body);
     groupId = g.json<{ id: string }>().id;
-    assert.equal((await api('PUT', '/policy-settings', { passIssuanceCondition: 'ip in office', passLifetimeDays: 180 })).statusCode, 200);
+    assert.equal(
+      (
+        await api('PUT', '/policy-settings', {
+          passIssuanceCondition: 'ip in office',
+          passLifetimeDays: 180,
+        })
+      ).statusCode,
+      200,
+    );
   });
   after(() => t.close());
 
   test('a SAML sign-in to Google Workspace succeeds from the office network', async () => {
     const b = new TestBrowser(t.app, {}, OFFICE);
-    const res = await signInThrough(b, `/t/acme/saml/sso?SAMLRequest=${googleAuthnRequest()}`, s.admin.loginId);
+    const res = await signInThrough(
+      b,
+      `/t/acme/saml/sso?SAMLRequest=${googleAuthnRequest()}`,
+      s.admin.loginId,
+    );
     assert.equal(res.statusCode, 200);
     assert.match(res.body, /name="SAMLResponse"/);
     assert.ok(res.body.includes(`action="${ACS}"`));
@@ -65,7 +117,11 @@ describe('access policy, end to end', () => {
 
   test('from another network the sign-in page itself is refused, with a reference in the audit log', async () => {
     const b = new TestBrowser(t.app, { 'accept-language': 'en' }, HOME);
-    const res = await signInThrough(b, `/t/acme/saml/sso?SAMLRequest=${googleAuthnRequest()}`, s.admin.loginId);
+    const res = await signInThrough(
+      b,
+      `/t/acme/saml/sso?SAMLRequest=${googleAuthnRequest()}`,
+      s.admin.loginId,
+    );
     assert.equal(res.statusCode, 403);
     assert.doesNotMatch(res.body, /SAMLResponse/);
     assert.match(res.body, /not allow signing in from this network/);
@@ -77,7 +133,10 @@ describe('access policy, end to end', () => {
   });
 
   test('an office sign-in earns an entrance pass that then admits the browser from elsewhere, until revoked', async () => {
-    const list = async () => (await api('GET', `/entrance-passes?userId=${s.admin.id}`)).json<{ id: string; issuedAt: string }[]>();
+    const list = async () =>
+      (await api('GET', `/entrance-passes?userId=${s.admin.id}`)).json<
+        { id: string; issuedAt: string }[]
+      >();
     const before = (await list()).length;
     const b = new TestBrowser(t.app, {}, OFFICE);
     const login = await b.login('acme', s.admin.loginId, TEST_PASSWORD);
@@ -86,20 +145,34 @@ describe('access policy, end to end', () => {
     const passes = await list();
     assert.equal(passes.length, before + 1, 'one new pass for this browser');
     const away = new TestBrowser(t.app, {}, HOME);
-    for (const c of b.cookieHeader.split('; ').filter((c) => c.startsWith('sekisho_pass='))) away.setCookie(c);
+    for (const c of b.cookieHeader.split('; ').filter((c) => c.startsWith('sekisho_pass=')))
+      away.setCookie(c);
     assert.equal((await away.get('/t/acme/login')).statusCode, 200, 'the pass opens the door');
     assert.equal((await away.login('acme', s.admin.loginId, TEST_PASSWORD)).statusCode, 303);
     assert.equal((await api('DELETE', `/entrance-passes/${passes[0]!.id}`)).statusCode, 204);
     assert.equal((await new TestBrowser(t.app, {}, HOME).get('/t/acme/login')).statusCode, 403);
     const again = new TestBrowser(t.app, {}, HOME);
-    for (const c of b.cookieHeader.split('; ').filter((c) => c.startsWith('sekisho_pass='))) again.setCookie(c);
-    assert.equal((await again.get('/t/acme/login')).statusCode, 403, 'a revoked pass admits nobody');
+    for (const c of b.cookieHeader.split('; ').filter((c) => c.startsWith('sekisho_pass=')))
+      again.setCookie(c);
+    assert.equal(
+      (await again.get('/t/acme/login')).statusCode,
+      403,
+      'a revoked pass admits nobody',
+    );
   });
 
   test('outside the office a second factor is required; without one set up the user gets a clear page and no session', async () => {
-    const remote = await api('POST', '/policy-groups', { name: 'remote', allowCondition: 'true', skipSecondFactorCondition: 'ip in office' });
+    const remote = await api('POST', '/policy-groups', {
+      name: 'remote',
+      allowCondition: 'true',
+      skipSecondFactorCondition: 'ip in office',
+    });
     const remoteId = remote.json<{ id: string }>().id;
-    assert.equal((await api('PUT', `/policy-groups/${remoteId}/members`, { userIds: [s.admin.id] })).statusCode, 200);
+    assert.equal(
+      (await api('PUT', `/policy-groups/${remoteId}/members`, { userIds: [s.admin.id] }))
+        .statusCode,
+      200,
+    );
     const b = new TestBrowser(t.app, { 'accept-language': 'en' }, HOME);
     const res = await b.login('acme', s.admin.loginId, TEST_PASSWORD);
     assert.equal(res.statusCode, 403);
@@ -107,45 +180,92 @@ describe('access policy, end to end', () => {
     assert.equal((await b.get('/t/acme/portal')).statusCode, 303, 'no session was opened');
     const sim = await api('POST', '/policy/simulate', { loginId: s.admin.loginId, ip: HOME });
     assert.equal(sim.json<{ decision: string; reason: string }>().decision, 'challenge');
-    const simOffice = await api('POST', '/policy/simulate', { loginId: s.admin.loginId, ip: OFFICE });
+    const simOffice = await api('POST', '/policy/simulate', {
+      loginId: s.admin.loginId,
+      ip: OFFICE,
+    });
     assert.equal(simOffice.json<{ decision: string }>().decision, 'allow');
     assert.equal((await api('DELETE', `/policy-groups/${remoteId}`)).statusCode, 204);
   });
 
   test('the simulator explains a denial with its trace; the dry run lists whose outcome would change', async () => {
     const sim = await api('POST', '/policy/simulate', { loginId: s.admin.loginId, ip: HOME });
-    const body = sim.json<{ decision: string; reason: string; trace: { term: string; result: unknown }[] }>();
+    const body = sim.json<{
+      decision: string;
+      reason: string;
+      trace: { term: string; result: unknown }[];
+    }>();
     assert.equal(body.decision, 'deny');
     assert.equal(body.reason, 'condition-not-met');
-    assert.ok(body.trace.some((e) => e.term.includes('office') && e.result === false), JSON.stringify(body.trace));
-    const dry = await api('POST', '/policy/dry-run', { groupId, group: { name: 'staff', isDefault: true, allowCondition: 'false', skipSecondFactorCondition: 'true' } });
+    assert.ok(
+      body.trace.some((e) => e.term.includes('office') && e.result === false),
+      JSON.stringify(body.trace),
+    );
+    const dry = await api('POST', '/policy/dry-run', {
+      groupId,
+      group: {
+        name: 'staff',
+        isDefault: true,
+        allowCondition: 'false',
+        skipSecondFactorCondition: 'true',
+      },
+    });
     assert.equal(dry.statusCode, 200, dry.body);
-    const changes = dry.json<{ changes: { loginId: string; before: string; after: string }[] }>().changes;
-    assert.ok(changes.some((c) => c.loginId === s.admin.loginId && c.before === 'allow' && c.after === 'deny'));
+    const changes = dry.json<{ changes: { loginId: string; before: string; after: string }[] }>()
+      .changes;
+    assert.ok(
+      changes.some(
+        (c) => c.loginId === s.admin.loginId && c.before === 'allow' && c.after === 'deny',
+      ),
+    );
   });
 
   test('invalid policy input is refused with the position or entry named, and nothing changes', async () => {
-    const bad = await api('POST', '/policy-groups', { name: 'bad', allowCondition: 'ip in office or (' });
+    const bad = await api('POST', '/policy-groups', {
+      name: 'bad',
+      allowCondition: 'ip in office or (',
+    });
     assert.equal(bad.statusCode, 400);
     assert.match(bad.body, /allowCondition/);
     assert.match(bad.body, /1:\d+/);
-    const unknownSet = await api('POST', '/policy-groups', { name: 'bad2', allowCondition: 'ip in nowhere' });
+    const unknownSet = await api('POST', '/policy-groups', {
+      name: 'bad2',
+      allowCondition: 'ip in nowhere',
+    });
     assert.equal(unknownSet.statusCode, 400);
-    const badIp = await api('POST', '/ip-sets', { identifier: 'vpn', name: 'VPN', entries: ['10.0.0.0/8', '10.0.0.300'] });
+    const badIp = await api('POST', '/ip-sets', {
+      identifier: 'vpn',
+      name: 'VPN',
+      entries: ['10.0.0.0/8', '10.0.0.300'],
+    });
     assert.equal(badIp.statusCode, 400);
     assert.match(badIp.body, /10\.0\.0\.300/);
     const sets = (await api('GET', '/ip-sets')).json<{ id: string; identifier: string }[]>();
-    assert.deepEqual(sets.map((x) => x.identifier), ['office']);
-    assert.equal((await api('DELETE', `/ip-sets/${sets[0]!.id}`)).statusCode, 409, 'an IP set in use cannot be deleted');
+    assert.deepEqual(
+      sets.map((x) => x.identifier),
+      ['office'],
+    );
+    assert.equal(
+      (await api('DELETE', `/ip-sets/${sets[0]!.id}`)).statusCode,
+      409,
+      'an IP set in use cannot be deleted',
+    );
   });
 
   test('an unreadable policy denies with a clear page, never allows', async () => {
-    await sql`UPDATE policy_groups SET allow_condition = 'ip in (' WHERE id = ${groupId}`.execute(t.platform.store.db);
+    await sql`UPDATE policy_groups SET allow_condition = 'ip in (' WHERE id = ${groupId}`.execute(
+      t.platform.store.db,
+    );
     await t.platform.kv.increment(`policy:version:${s.tenant.id}`);
-    const res = await new TestBrowser(t.app, { 'accept-language': 'en' }, OFFICE).get('/t/acme/login');
+    const res = await new TestBrowser(t.app, { 'accept-language': 'en' }, OFFICE).get(
+      '/t/acme/login',
+    );
     assert.equal(res.statusCode, 403);
     assert.match(res.body, /Reference/);
-    const [event] = await t.platform.audit.search(s.tenant.id, { action: 'login.policy-pre-auth', result: 'deny' });
+    const [event] = await t.platform.audit.search(s.tenant.id, {
+      action: 'login.policy-pre-auth',
+      result: 'deny',
+    });
     assert.equal(event?.reason, 'policy-error');
   });
 });

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '@sekisho/platform';
 import { startServer, type RunningServer } from '../src/server.ts';
+import { validateSamlXml } from '../../idp/test/support/saml-schema.ts';
 
 function get(
   url: string,
@@ -89,6 +90,17 @@ describe('a Sekisho node', () => {
       jwks.keys.every((k) => k.d === undefined),
       'no private key material',
     );
+  });
+
+  test('the demo tenant serves SAML metadata that validates against the SAML 2.0 metadata schema', async () => {
+    const res = await get(`${server.url}/t/demo/saml/metadata`);
+    assert.equal(res.status, 200);
+    assert.match(String(res.headers['content-type']), /xml/);
+    assert.match(
+      res.body,
+      new RegExp(`entityID="${server.platform.config.publicUrl}/t/demo/saml/metadata"`),
+    );
+    assert.deepEqual(await validateSamlXml(res.body, 'metadata'), []);
   });
 
   test('SIGTERM-style shutdown lets an in-flight request finish, then refuses new ones', async () => {

@@ -30,6 +30,8 @@ const en = {
     "This organization's account is currently suspended. Please contact your administrator.",
   ERR_TENANT_USER_LIMIT:
     'The contracted number of user IDs ({max}) has been reached, so no user can be added. Remove users who no longer need access, or change the contract.',
+  ERR_DEVICE_CERT_LIMIT:
+    'The contracted number of device certificates ({max}) has been reached, so no certificate can be issued. Revoke certificates that are no longer needed, or change the contract.',
   ERR_USER_NOT_FOUND: 'The user was not found. It may have been deleted.',
   ERR_USER_EXISTS: 'This login ID is already in use. Please choose a different one.',
   ERR_GROUP_NOT_FOUND: 'The group was not found. It may have been deleted.',
@@ -81,6 +83,8 @@ export const platformMessages = defineCatalog({
     ERR_TENANT_INACTIVE: 'この組織のアカウントは現在利用停止中です。管理者にお問い合わせください。',
     ERR_TENANT_USER_LIMIT:
       '契約ユーザー数の上限（{max} 件）に達しているため、ユーザーを追加できません。不要になったユーザーを削除するか、契約内容を変更してください。',
+    ERR_DEVICE_CERT_LIMIT:
+      '契約デバイス証明書数の上限（{max} 件）に達しているため、証明書を発行できません。不要になった証明書を失効させるか、契約内容を変更してください。',
     ERR_USER_NOT_FOUND: '指定されたユーザーが見つかりません。削除された可能性があります。',
     ERR_USER_EXISTS: 'このログイン ID はすでに使われています。別のログイン ID を指定してください。',
     ERR_GROUP_NOT_FOUND: '指定されたグループが見つかりません。削除された可能性があります。',
