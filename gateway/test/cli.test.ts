@@ -96,6 +96,43 @@ test('tenant, admin, users, import and tokens from the command line', () => {
   assert.match(JSON.parse(token.out).token, /^skt_/);
   const operator = sekisho(['token', 'create', '--operator', '--name', 'ops', '--json']);
   assert.match(JSON.parse(operator.out).token, /^sko_/);
+
+  const rp = sekisho([
+    'app',
+    'add',
+    '--tenant',
+    'acme',
+    '--kind',
+    'oidc',
+    '--name',
+    'Wiki',
+    '--redirect-uri',
+    'https://wiki.acme.example/cb',
+    '--json',
+  ]);
+  assert.equal(rp.status, 0, rp.err);
+  const client = JSON.parse(rp.out);
+  assert.ok(client.secrets.clientSecret);
+  assert.match(client.settings.issuer, /\/t\/acme$/);
+  const google = sekisho([
+    'app',
+    'add',
+    '--tenant',
+    'acme',
+    '--kind',
+    'saml',
+    '--name',
+    'Google',
+    '--preset',
+    'google-workspace',
+    '--domain',
+    'acme.example',
+    '--json',
+  ]);
+  assert.equal(google.status, 0, google.err);
+  assert.equal(JSON.parse(google.out).identifier, 'google.com');
+  const apps = JSON.parse(sekisho(['app', 'list', '--tenant', 'acme', '--json']).out);
+  assert.deepEqual(apps.map((a: { kind: string }) => a.kind).sort(), ['oidc', 'saml']);
 });
 
 test('bad input exits non-zero with the reason and changes nothing', () => {

@@ -115,6 +115,15 @@ describe('password sign-in', () => {
     );
   });
 
+  test('the sign-in page offers device-certificate login, which explains it is not set up yet', async () => {
+    const b = new TestBrowser(t.app, { 'accept-language': 'en' });
+    const page = await b.get('/t/acme/login');
+    assert.match(page.body, /href="\/t\/acme\/login\/certificate">Log in with device certificate</);
+    const res = await b.get('/t/acme/login/certificate');
+    assert.equal(res.statusCode, 403);
+    assert.match(res.body, /not available for this organization yet/);
+  });
+
   test('an unknown tenant gets a readable 404 page', async () => {
     const res = await new TestBrowser(t.app, { 'accept-language': 'en' }).get('/t/nope/login');
     assert.equal(res.statusCode, 404);

@@ -44,3 +44,4 @@ export {
 } from './login/access-policy.ts';
 export { SESSION_COOKIE } from './session/cookie-name.ts';
 export { applicationAdminRoutes } from './admin/app-routes.ts';
+export { kindHandler, type CreateInput } from './admin/app-kinds.ts';

@@ -10,6 +10,8 @@ export const idpMessages = defineCatalog({
     'login.submit': 'Sign in',
     'login.forgot': 'Forgot your password?',
     'login.deviceCert': 'Log in with device certificate',
+    'login.deviceCertUnavailable':
+      'Logging in with a device certificate is not available for this organization yet. Sign in with your login ID and password, or ask your administrator.',
     'logout.submit': 'Sign out',
     'logout.done': 'You have signed out.',
     'password.change.title': 'Change password',
@@ -78,6 +80,14 @@ export const idpMessages = defineCatalog({
       'If this keeps happening, give your administrator this reference: {reference}',
     'saml.signedOut.title': 'Signed out',
     'saml.signedOut.body': 'You have signed out of your organization and its applications.',
+    'portal.passes.title': 'Your entrance passes',
+    'portal.passes.intro':
+      'Browsers that earned an entrance pass (for example by signing in at the office) may be let in from elsewhere.',
+    'portal.passes.none': 'You have no entrance passes.',
+    'portal.passes.issued': 'Issued',
+    'portal.passes.lastUsed': 'Last used',
+    'portal.passes.expires': 'Expires',
+    'portal.passes.never': 'Not yet',
   },
   ja: {
     'login.title': 'サインイン',
@@ -87,6 +97,8 @@ export const idpMessages = defineCatalog({
     'login.submit': 'サインイン',
     'login.forgot': 'パスワードをお忘れですか?',
     'login.deviceCert': 'デバイス証明書でログイン',
+    'login.deviceCertUnavailable':
+      'この組織ではデバイス証明書でのログインはまだ利用できません。ログイン ID とパスワードでサインインするか、管理者にお問い合わせください。',
     'logout.submit': 'サインアウト',
     'logout.done': 'サインアウトしました。',
     'password.change.title': 'パスワードの変更',
@@ -156,5 +168,13 @@ export const idpMessages = defineCatalog({
     'saml.error.help': '問題が続く場合は、この参照番号を管理者にお伝えください: {reference}',
     'saml.signedOut.title': 'サインアウトしました',
     'saml.signedOut.body': '組織とそのアプリケーションからサインアウトしました。',
+    'portal.passes.title': 'あなたの入館証',
+    'portal.passes.intro':
+      '入館証を持つブラウザー (例: オフィスでサインインしたもの) は、ほかの場所からも利用を許可される場合があります。',
+    'portal.passes.none': '入館証はありません。',
+    'portal.passes.issued': '発行日',
+    'portal.passes.lastUsed': '最終利用',
+    'portal.passes.expires': '有効期限',
+    'portal.passes.never': 'まだありません',
   },
 });

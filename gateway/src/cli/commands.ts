@@ -3,6 +3,7 @@
  * entry (name, usage, options, run) in this list; `main.ts` parses and dispatches.
  */
 import { readFileSync } from 'node:fs';
+import { createIdpServices, kindHandler } from '@sekisho/idp';
 import { randomBytes } from 'node:crypto';
 import {
   CONFIG_ENTRIES,
@@ -197,6 +198,62 @@ export const COMMANDS: readonly Command[] = [
         result: 'success',
       });
       return { token, id: record.id, role: record.role, note: 'the token is shown only this once' };
+    },
+  },
+  {
+    name: 'app add',
+    usage:
+      '--tenant <slug> --kind oidc|saml|wsfed --name <name> [--redirect-uri U]... [--preset google-workspace|microsoft-365-saml|microsoft-365-wsfed --domain d] [--metadata sp-metadata.xml]',
+    stores: true,
+    async run(p, f) {
+      const tenant = await tenantOf(p!, f);
+      const kind = str(f, 'kind')!;
+      const preset = str(f, 'preset', false);
+      const metadata = str(f, 'metadata', false);
+      const input = {
+        name: str(f, 'name')!,
+        ...(kind === 'oidc' && { config: { redirectUris: list(f, 'redirect-uri') } }),
+        ...(preset && { preset, presetInput: { domain: list(f, 'domain')[0] } }),
+        ...(metadata && { metadataXml: readFileSync(metadata, 'utf8') }),
+      };
+      const idp = createIdpServices(p!);
+      const handler = kindHandler(kind);
+      const created = await handler.create(idp, tenant, input);
+      await p!.audit.record({
+        tenantId: tenant.id,
+        actor: cli,
+        action: 'application.create',
+        target: { type: 'application', id: created.application.id },
+        result: 'success',
+        details: { kind },
+      });
+      const settings = handler.settings
+        ? await handler.settings(idp, tenant, created.application)
+        : {};
+      return {
+        id: created.application.id,
+        identifier: created.application.lookupKey,
+        settings,
+        ...(created.secrets && {
+          secrets: created.secrets,
+          note: 'the secret is shown only this once',
+        }),
+      };
+    },
+  },
+  {
+    name: 'app list',
+    usage: '--tenant <slug>',
+    stores: true,
+    async run(p, f) {
+      const tenant = await tenantOf(p!, f);
+      return (await createIdpServices(p!).apps.list(tenant.id)).map((a) => ({
+        id: a.id,
+        kind: a.kind,
+        name: a.name,
+        identifier: a.lookupKey,
+        enabled: a.enabled,
+      }));
     },
   },
   {

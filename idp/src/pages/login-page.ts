@@ -28,6 +28,7 @@ export function loginPage(p: LoginPageInput): SafeHtml {
       <input id="password" name="password" type="password" autocomplete="current-password" required>
       <button type="submit">${t('login.submit')}</button>
     </form>
+    <p><a href="${base}/login/certificate">${t('login.deviceCert')}</a></p>
     <p><a href="${base}/password/forgot">${t('login.forgot')}</a></p>
     <p class="lang"><a href="${base}/login?lang=ja">日本語</a> · <a href="${base}/login?lang=en">English</a></p>`;
 }

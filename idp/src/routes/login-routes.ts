@@ -6,7 +6,7 @@
  * - A user whose password must change goes to the change form before anything else.
  */
 import type { FastifyPluginAsync } from 'fastify';
-import { SekishoError } from '@sekisho/platform';
+import { SekishoError, html } from '@sekisho/platform';
 import type { IdpOptions } from '../index.ts';
 import { maybeIssuePass, signInDecision, signInRefusedPage } from '../login/sign-in-policy.ts';
 import { idpMessages } from '../messages.ts';
@@ -116,6 +116,17 @@ export const loginRoutes: FastifyPluginAsync<IdpOptions> = async (app, { platfor
       }
       throw err;
     }
+  });
+
+  // "Log in with device certificate": the mutual-TLS listener that makes it work comes with
+  // the device-certificate issue; until then the link explains and points back to the form.
+  app.get('/t/:tenant/login/certificate', async (request, reply) => {
+    const ctx = await pageContext(request, platform);
+    const t = (k: 'login.deviceCert' | 'login.deviceCertUnavailable' | 'login.submit') =>
+      idpMessages.t(ctx.locale, k);
+    const body = html`<p class="notice" role="status">${t('login.deviceCertUnavailable')}</p>
+      <p><a href="/t/${ctx.tenant.slug}/login">${t('login.submit')}</a></p>`;
+    return sendPage(reply, ctx.locale, t('login.deviceCert'), body, 403);
   });
 
   app.post<{ Body: { _csrf?: string } }>('/t/:tenant/logout', async (request, reply) => {
