@@ -18,6 +18,7 @@ export function oneGroupPolicy(allow: Condition, ipSets: CompiledIpSets): Tenant
     ...{ id: 'g', name: 'bench', applications: 'all' as const, allow },
     ...{ skipSecondFactor: { kind: 'const', value: true } as const, factors: [] },
     loginLifetimeHours: 168,
+    ...{ memberGroups: [], rulePriority: 0 },
   };
   return {
     ...{ tenantId: 'bench', timeZone: 'Asia/Tokyo', groups: new Map([['g', group]]) },

@@ -268,4 +268,136 @@ describe('access policy, end to end', () => {
     });
     assert.equal(event?.reason, 'policy-error');
   });
+
+  test('a group rule puts members of a user group in its policy group; an explicit assignment wins', async () => {
+    // The previous test left the default group unreadable: save it again.
+    const repaired = await api('PUT', `/policy-groups/${groupId}`, {
+      name: 'staff',
+      isDefault: true,
+      allowCondition: 'ip in office or pass',
+      skipSecondFactorCondition: 'ip in office or pass',
+    });
+    assert.equal(repaired.statusCode, 200, repaired.body);
+    await t.platform.groups.create(s.tenant.id, 'Contractors');
+    const carol = await t.platform.users.create(s.tenant.id, {
+      loginId: 'carol@acme.example',
+      displayName: 'Carol',
+      groups: ['Contractors'],
+    });
+    const contractors = await api('POST', '/policy-groups', {
+      name: 'contractors',
+      memberGroups: ['Contractors'],
+      rulePriority: 10,
+      allowCondition: 'false',
+    });
+    assert.equal(contractors.statusCode, 201, contractors.body);
+    assert.deepEqual(
+      contractors.json<{ memberGroups: string[]; rulePriority: number }>().memberGroups,
+      ['Contractors'],
+    );
+    const lower = await api('POST', '/policy-groups', {
+      name: 'contractors-low',
+      memberGroups: ['Contractors', 'Interns'],
+      rulePriority: 1,
+      allowCondition: 'true',
+    });
+    assert.equal(lower.statusCode, 201, lower.body);
+    const badRule = await api('POST', '/policy-groups', { name: 'bad', memberGroups: 'x' });
+    assert.equal(badRule.statusCode, 400);
+    assert.match(badRule.body, /memberGroups/);
+
+    const sim = async (loginId: string) =>
+      (await api('POST', '/policy/simulate', { loginId, ip: OFFICE })).json<{
+        decision: string;
+        reason: string;
+        group: string;
+      }>();
+    const byRule = await sim(carol.loginId);
+    assert.equal(byRule.group, 'contractors', 'the highest-priority matching rule');
+    assert.equal(byRule.decision, 'deny');
+    assert.equal(byRule.reason, 'condition-not-met');
+    const admin = await sim(s.admin.loginId);
+    assert.equal(admin.group, 'staff', 'no matching rule: the tenant default');
+    assert.equal(admin.decision, 'allow');
+
+    assert.equal(
+      (await api('PUT', `/policy-groups/${groupId}/members`, { userIds: [carol.id] })).statusCode,
+      200,
+    );
+    const explicit = await sim(carol.loginId);
+    assert.equal(explicit.group, 'staff', 'an explicit assignment wins over group rules');
+    assert.equal(explicit.decision, 'allow');
+  });
+
+  test('users are assigned in bulk by CSV; bad rows are reported with their line and reason', async () => {
+    const dave = await t.platform.users.create(s.tenant.id, {
+      loginId: 'dave@acme.example',
+      displayName: 'Dave',
+    });
+    const upload = (csv: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/api/tenants/acme/policy-groups/assign',
+        headers: { authorization: `Bearer ${s.token}`, 'content-type': 'text/csv' },
+        payload: csv,
+      });
+    const res = await upload(
+      '\uFEFFlogin_id,policy_group\r\n' +
+        'carol@acme.example,\r\n' + // line 2: back to the default (here: her group rule)
+        'nobody@acme.example,staff\r\n' + // line 3: unknown user
+        '\r\n' +
+        `${s.admin.loginId},contractors\r\n` + // line 5
+        `${dave.loginId},ghosts\r\n`, // line 6: unknown policy group
+    );
+    assert.equal(res.statusCode, 200, res.body);
+    const report = res.json<{
+      applied: number;
+      rejected: { line: number; loginId: string; reasons: string[] }[];
+    }>();
+    assert.equal(report.applied, 2);
+    assert.deepEqual(
+      report.rejected.map((r) => [r.line, r.loginId]),
+      [
+        [3, 'nobody@acme.example'],
+        [6, dave.loginId],
+      ],
+    );
+    assert.match(report.rejected[0]!.reasons.join(), /unknown user/);
+    assert.match(report.rejected[1]!.reasons.join(), /unknown policy group 'ghosts'/);
+
+    const groupOf = async (loginId: string) =>
+      (await api('POST', '/policy/simulate', { loginId, ip: OFFICE })).json<{ group: string }>()
+        .group;
+    assert.equal(await groupOf('carol@acme.example'), 'contractors');
+    assert.equal(await groupOf(s.admin.loginId), 'contractors');
+    assert.equal(await groupOf(dave.loginId), 'staff', 'a rejected row changes nothing');
+
+    const back = await upload(`login_id,policy_group\n${s.admin.loginId},\n`);
+    assert.equal(back.json<{ applied: number }>().applied, 1);
+    assert.equal(await groupOf(s.admin.loginId), 'staff');
+
+    const noHeader = await upload('email,group\nx@acme.example,staff\n');
+    assert.equal(noHeader.statusCode, 400);
+    assert.match(noHeader.body, /login_id and policy_group/);
+  });
+
+  test("the portal lists the signed-in user's own live entrance passes", async () => {
+    const b = new TestBrowser(t.app, { 'accept-language': 'en' }, OFFICE);
+    assert.equal((await b.login('acme', s.admin.loginId, TEST_PASSWORD)).statusCode, 303);
+    assert.match(b.cookieHeader, /sekisho_pass=skp_/);
+    const live = (await api('GET', `/entrance-passes?userId=${s.admin.id}`))
+      .json<{ revokedAt: string | null }[]>()
+      .filter((p) => !p.revokedAt);
+    assert.ok(live.length >= 1);
+    const page = await b.get('/t/acme/portal');
+    assert.equal(page.statusCode, 200);
+    assert.match(page.body, /Your entrance passes/);
+    const rows = page.body.split('<section class="passes">')[1]!.match(/<td>/g) ?? [];
+    assert.equal(rows.length, live.length * 3, 'issued, last use and expiry of each live pass');
+    assert.match(page.body, /<td>[A-Z][a-z]{2} \d{1,2}, \d{4}/);
+    assert.doesNotMatch(page.body, /You have no entrance passes/);
+    const ja = new TestBrowser(t.app, { 'accept-language': 'ja' }, OFFICE);
+    assert.equal((await ja.login('acme', s.admin.loginId, TEST_PASSWORD)).statusCode, 303);
+    assert.match((await ja.get('/t/acme/portal')).body, /あなたの入館証/);
+  });
 });

@@ -7,6 +7,7 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { SekishoError, ValidationError, type Platform } from '@sekisho/platform';
 import type { PolicyService } from '../policy/policy-service.ts';
 import type { PolicyGroupInput } from '../policy/store/policy-store.ts';
+import { applyAssignmentCsv } from '../policy/store/assignment-csv.ts';
 import { simulate, dryRun, type SimulationInput } from '../policy/simulator.ts';
 import { auditActor, auditOrigin, routeTenant } from './principal.ts';
 
@@ -167,6 +168,34 @@ export const policyRoutes: FastifyPluginAsync<{
         { users: userIds.length },
       );
       return { assigned: userIds.length };
+    },
+  );
+
+  app.post(
+    '/api/tenants/:tenant/policy-groups/assign',
+    {
+      config: write,
+      schema: {
+        tags,
+        summary:
+          'Assign users in bulk from CSV (text/csv: login_id,policy_group; empty group = the default); valid rows are applied, the others reported with line and reasons',
+      },
+    },
+    async (request) => {
+      const tenant = routeTenant(request);
+      const text = typeof request.body === 'string' ? request.body : '';
+      const report = await applyAssignmentCsv({ store, users: platform.users }, tenant.id, text);
+      await platform.audit.record({
+        tenantId: tenant.id,
+        actor: auditActor(request),
+        action: 'policy-group.assign-csv',
+        target: { type: 'tenant', id: tenant.id },
+        result: report.rejected.length ? 'failure' : 'success',
+        reason: report.rejected.length ? 'some-rows-rejected' : undefined,
+        origin: auditOrigin(request),
+        details: { applied: report.applied, rejected: report.rejected.length },
+      });
+      return report;
     },
   );
 

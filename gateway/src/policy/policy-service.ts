@@ -107,6 +107,12 @@ export function createPolicyService(platform: Platform) {
         ...(context.userAgent && { userAgent: context.userAgent }),
       });
     },
+    async listEntrancePasses(tenantId, userId) {
+      const now = platform.clock.now();
+      return (await passes.list(tenantId, userId))
+        .filter((p) => !p.revokedAt && p.expiresAt > now)
+        .map((p) => ({ issuedAt: p.issuedAt, expiresAt: p.expiresAt, lastUsedAt: p.lastUsedAt }));
+    },
   };
   return { port, evaluateRequest, loader, passes, store };
 }

@@ -139,6 +139,8 @@ export async function dryRun(
     ),
     factors: (input.factors ?? ['lock', 'totp']) as FactorKind[],
     loginLifetimeHours: input.loginLifetimeHours ?? 168,
+    memberGroups: input.memberGroups ?? [],
+    rulePriority: input.rulePriority ?? 0,
   };
   const proposed = withGroup(
     current,

@@ -41,6 +41,11 @@ export interface AccessPolicy {
     subject: User,
     context: AccessContext,
   ): Promise<{ token: string; maxAgeSeconds: number } | undefined>;
+  /** The user's live entrance passes (not revoked or expired), newest first, for the portal. */
+  listEntrancePasses?(
+    tenantId: string,
+    userId: string,
+  ): Promise<{ issuedAt: Date; expiresAt: Date; lastUsedAt: Date | null }[]>;
 }
 
 export const ENTRANCE_PASS_COOKIE = 'sekisho_pass';

@@ -1,6 +1,7 @@
 /**
  * The user portal: who is signed in, the applications they can open (SAML ones by
- * IdP-initiated SSO), password change and sign-out.
+ * IdP-initiated SSO), the user's own entrance passes (when the access policy can list them),
+ * password change and sign-out.
  */
 import type { FastifyPluginAsync } from 'fastify';
 import { html } from '@sekisho/platform';
@@ -26,9 +27,45 @@ export const portalRoutes: FastifyPluginAsync<IdpOptions> = async (app, { platfo
     const list = apps.length
       ? html`<ul class="apps">${apps.map((a) => html`<li><a href="${a.url}">${a.name}</a></li>`)}</ul>`
       : html`<p class="hint">${t('portal.empty')}</p>`;
+    const passes = await services.policy.listEntrancePasses?.(ctx.tenant.id, s.user.id);
+    const when = new Intl.DateTimeFormat(ctx.locale === 'ja' ? 'ja-JP' : 'en', {
+      dateStyle: 'medium',
+      timeStyle: 'short',
+      timeZone: ctx.tenant.timeZone,
+    });
+    const passSection =
+      passes &&
+      html`<section class="passes">
+        <h2>${t('portal.passes.title')}</h2>
+        <p class="hint">${t('portal.passes.intro')}</p>
+        ${
+          passes.length
+            ? html`<table>
+              <thead>
+                <tr>
+                  <th>${t('portal.passes.issued')}</th>
+                  <th>${t('portal.passes.lastUsed')}</th>
+                  <th>${t('portal.passes.expires')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                ${passes.map(
+                  (p) =>
+                    html`<tr>
+                      <td>${when.format(p.issuedAt)}</td>
+                      <td>${p.lastUsedAt ? when.format(p.lastUsedAt) : t('portal.passes.never')}</td>
+                      <td>${when.format(p.expiresAt)}</td>
+                    </tr>`,
+                )}
+              </tbody>
+            </table>`
+            : html`<p class="hint">${t('portal.passes.none')}</p>`
+        }
+      </section>`;
     const body = html`
       <p>${t('portal.signedInAs', { name: s.user.displayName, loginId: s.user.loginId })}</p>
       ${list}
+      ${passSection}
       <p><a href="${base}/password/change">${t('portal.changePassword')}</a></p>
       <form method="post" action="${base}/logout">
         <input type="hidden" name="_csrf" value="${csrfToken(request)}">

@@ -46,6 +46,8 @@ export function tenantPolicy(spec: PolicySpec = {}): TenantPolicy {
     skipSecondFactor: parseCondition(g.skip ?? 'false', known),
     factors: g.factors ?? ['lock', 'totp'],
     loginLifetimeHours: 168,
+    memberGroups: [],
+    rulePriority: 0,
   });
   return {
     tenantId: 'tenant-1',

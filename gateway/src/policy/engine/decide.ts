@@ -101,7 +101,7 @@ export function decide(policy: TenantPolicy, req: DecisionRequest): Decision {
       ? { kind: 'allow', reason: 'may-continue', group: '*', trace }
       : { kind: 'deny', reason: 'network-or-device-not-allowed', group: '*', trace };
   }
-  const group = groupOf(policy, req.subject.id);
+  const group = groupOf(policy, req.subject.id, req.subject.groups);
   const out = (kind: 'allow' | 'deny', reason: Reason): Decision => ({
     kind,
     reason,

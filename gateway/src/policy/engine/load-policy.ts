@@ -37,6 +37,8 @@ export function createPolicyLoader(db: Kysely<PolicyDatabase>, kv: Kv) {
           skipSecondFactor: parseCondition(g.skip_condition, known),
           factors: g.factors as FactorKind[],
           loginLifetimeHours: g.login_lifetime_hours,
+          memberGroups: g.member_groups,
+          rulePriority: g.rule_priority,
         },
       ]),
     );

@@ -21,6 +21,10 @@ export interface PolicyGroup {
   factors: readonly FactorKind[];
   /** "Remember this login": hours a sign-in lasts (0 = this browser session only). */
   loginLifetimeHours: number;
+  /** User groups (by name) whose members belong here unless assigned explicitly. */
+  memberGroups: readonly string[];
+  /** Among matching group rules the highest priority wins, then name order. */
+  rulePriority: number;
 }
 
 export interface TenantPolicy {
@@ -45,9 +49,37 @@ export const BUILTIN_DEFAULT_GROUP: PolicyGroup = Object.freeze<PolicyGroup>({
   skipSecondFactor: { kind: 'const', value: true },
   factors: ['lock', 'totp'],
   loginLifetimeHours: 168,
+  memberGroups: [],
+  rulePriority: 0,
 });
 
-export function groupOf(policy: TenantPolicy, userId: string): PolicyGroup {
-  const id = policy.assignments.get(userId) ?? policy.defaultGroupId;
-  return (id && policy.groups.get(id)) || BUILTIN_DEFAULT_GROUP;
+/**
+ * The policy group of a user: an explicit assignment; else the highest-priority group (then
+ * name order) whose member groups include one of the user's groups; else the tenant default;
+ * else the built-in default.
+ */
+export function groupOf(
+  policy: TenantPolicy,
+  userId: string,
+  userGroups: readonly string[] = [],
+): PolicyGroup {
+  const assigned = policy.assignments.get(userId);
+  const explicit = assigned && policy.groups.get(assigned);
+  if (explicit) return explicit;
+  if (userGroups.length) {
+    let best: PolicyGroup | undefined;
+    for (const g of policy.groups.values()) {
+      if (!g.memberGroups.some((m) => userGroups.includes(m))) continue;
+      if (
+        !best ||
+        g.rulePriority > best.rulePriority ||
+        (g.rulePriority === best.rulePriority && g.name < best.name)
+      )
+        best = g;
+    }
+    if (best) return best;
+  }
+  return (
+    (policy.defaultGroupId && policy.groups.get(policy.defaultGroupId)) || BUILTIN_DEFAULT_GROUP
+  );
 }

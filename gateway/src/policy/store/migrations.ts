@@ -56,4 +56,14 @@ export const policyMigrations: readonly Migration[] = [
       ]);
     },
   },
+  {
+    name: 'gateway-002-policy-group-rules',
+    async up(db) {
+      await runStatements(db, [
+        `ALTER TABLE policy_groups
+          ADD COLUMN member_groups jsonb NOT NULL DEFAULT '[]',
+          ADD COLUMN rule_priority integer NOT NULL DEFAULT 0`,
+      ]);
+    },
+  },
 ];

@@ -28,6 +28,10 @@ export interface PolicyGroupInput {
   skipSecondFactorCondition?: string;
   factors?: string[];
   loginLifetimeHours?: number;
+  /** User groups (by name) whose members belong here unless assigned explicitly. */
+  memberGroups?: string[];
+  /** Among group rules that match a user, the highest priority wins (then name order). */
+  rulePriority?: number;
 }
 
 export interface PolicyGroupRecord extends Required<Omit<PolicyGroupInput, 'factors'>> {
@@ -88,8 +92,22 @@ export function createPolicyStore(db: Kysely<PolicyDatabase>, kv: Kv) {
         message: "must be 'all' or a list of application ids",
       });
     }
+    const memberGroups = input.memberGroups ?? [];
+    if (
+      !Array.isArray(memberGroups) ||
+      memberGroups.some((g) => typeof g !== 'string' || !g.trim() || g.length > 200)
+    ) {
+      problems.push({ field: 'memberGroups', message: 'must be a list of user group names' });
+    }
+    const priority = input.rulePriority ?? 0;
+    if (!Number.isInteger(priority) || Math.abs(priority) > 1_000_000)
+      problems.push({
+        field: 'rulePriority',
+        message: 'must be an integer from -1000000 to 1000000',
+      });
     if (problems.length) throw new ValidationError(problems);
-    return { factors, hours, apps };
+    const groups = [...new Set(memberGroups.map((g) => g.trim()))];
+    return { factors, hours, apps, memberGroups: groups, priority };
   }
 
   const toGroup = (r: Selectable<PolicyDatabase['policy_groups']>): PolicyGroupRecord => ({
@@ -101,6 +119,8 @@ export function createPolicyStore(db: Kysely<PolicyDatabase>, kv: Kv) {
     skipSecondFactorCondition: r.skip_condition,
     factors: r.factors as FactorKind[],
     loginLifetimeHours: r.login_lifetime_hours,
+    memberGroups: r.member_groups,
+    rulePriority: r.rule_priority,
   });
 
   return {
@@ -198,7 +218,7 @@ export function createPolicyStore(db: Kysely<PolicyDatabase>, kv: Kv) {
       input: PolicyGroupInput,
       id?: string,
     ): Promise<PolicyGroupRecord> {
-      const { factors, hours, apps } = await checkGroup(tenantId, input);
+      const { factors, hours, apps, memberGroups, priority } = await checkGroup(tenantId, input);
       const row = await db
         .transaction()
         .execute(async (trx) => {
@@ -216,6 +236,8 @@ export function createPolicyStore(db: Kysely<PolicyDatabase>, kv: Kv) {
             skip_condition: input.skipSecondFactorCondition ?? 'false',
             factors: JSON.stringify(factors),
             login_lifetime_hours: hours,
+            member_groups: JSON.stringify(memberGroups),
+            rule_priority: priority,
             updated_at: new Date(),
           };
           return id

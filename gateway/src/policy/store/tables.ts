@@ -24,6 +24,9 @@ export interface PolicyDatabase extends Database {
     skip_condition: string;
     factors: Json<string[]>;
     login_lifetime_hours: number;
+    /** User group names whose members belong here unless assigned explicitly. */
+    member_groups: ColumnType<string[], string | undefined, string>;
+    rule_priority: Defaulted<number>;
     updated_at: Defaulted<Date>;
   };
   policy_assignments: { tenant_id: string; user_id: string; policy_group_id: string };
