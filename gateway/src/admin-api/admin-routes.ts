@@ -1,9 +1,10 @@
+import type { FastifyRequest } from 'fastify';
 /** Tenant administrators and scoped API tokens. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@fastify/type-provider-typebox';
 import { SekishoError, type Platform } from '@sekisho/platform';
 import { DateTime, TenantIdParams, TenantParams, problems } from './schemas.ts';
-import { auditActor, auditOrigin, routeTenant } from './principal.ts';
+import { routeTenant, auditAdminAction } from './principal.ts';
 
 const Role = Type.Union([
   Type.Literal('global_admin'),
@@ -34,20 +35,11 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = as
   { platform },
 ) => {
   const audit = (
-    request: Parameters<typeof auditActor>[0],
+    request: FastifyRequest,
     action: string,
     target: { type: string; id: string },
     details: Record<string, unknown> = {},
-  ) =>
-    platform.audit.record({
-      tenantId: routeTenant(request).id,
-      actor: auditActor(request),
-      action,
-      target,
-      result: 'success',
-      origin: auditOrigin(request),
-      details,
-    });
+  ) => auditAdminAction(platform, request, action, target, details);
 
   app.get(
     '/api/tenants/:tenant/admins',

@@ -1,9 +1,10 @@
+import type { FastifyRequest } from 'fastify';
 /** Groups: create, rename, delete, and set their members. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@fastify/type-provider-typebox';
 import { SekishoError, type Platform } from '@sekisho/platform';
 import { Group, TenantIdParams, TenantParams, problems } from './schemas.ts';
-import { auditActor, auditOrigin, routeTenant } from './principal.ts';
+import { routeTenant, auditAdminAction } from './principal.ts';
 
 const read = { access: { area: 'groups' as const, write: false } };
 const write = { access: { area: 'groups' as const, write: true } };
@@ -21,20 +22,11 @@ export const groupRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = as
   { platform },
 ) => {
   const audit = (
-    request: Parameters<typeof auditActor>[0],
+    request: FastifyRequest,
     action: string,
     id: string,
     details: Record<string, unknown> = {},
-  ) =>
-    platform.audit.record({
-      tenantId: routeTenant(request).id,
-      actor: auditActor(request),
-      action,
-      target: { type: 'group', id },
-      result: 'success',
-      origin: auditOrigin(request),
-      details,
-    });
+  ) => auditAdminAction(platform, request, action, { type: 'group', id }, details);
 
   app.get(
     '/api/tenants/:tenant/groups',

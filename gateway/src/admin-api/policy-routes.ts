@@ -9,7 +9,7 @@ import type { PolicyService } from '../policy/policy-service.ts';
 import type { PolicyGroupInput } from '../policy/store/policy-store.ts';
 import { applyAssignmentCsv } from '../policy/store/assignment-csv.ts';
 import { simulate, dryRun, type SimulationInput } from '../policy/simulator.ts';
-import { auditActor, auditOrigin, routeTenant } from './principal.ts';
+import { auditActor, auditOrigin, routeTenant, auditAdminAction } from './principal.ts';
 
 const read = { access: { area: 'policies' as const, write: false } };
 const write = { access: { area: 'policies' as const, write: true } };
@@ -26,16 +26,7 @@ export const policyRoutes: FastifyPluginAsync<{
     action: string,
     target: { type: string; id: string },
     details: Record<string, unknown> = {},
-  ) =>
-    platform.audit.record({
-      tenantId: routeTenant(request).id,
-      actor: auditActor(request),
-      action,
-      target,
-      result: 'success',
-      origin: auditOrigin(request),
-      details,
-    });
+  ) => auditAdminAction(platform, request, action, target, details);
   const body = (request: FastifyRequest) => (request.body ?? {}) as Record<string, unknown>;
 
   app.get(

@@ -131,3 +131,23 @@ export function auditOrigin(request: FastifyRequest) {
   const ua = request.headers['user-agent'];
   return { ip: request.ip, requestId: request.id, ...(ua && { userAgent: ua }) };
 }
+
+/** Records a successful admin action; `tenantId` defaults to the route's tenant (null: across tenants). */
+export function auditAdminAction(
+  platform: Platform,
+  request: FastifyRequest,
+  action: string,
+  target: { type: string; id: string },
+  details: Record<string, unknown> = {},
+  tenantId: string | null = routeTenant(request).id,
+) {
+  return platform.audit.record({
+    tenantId,
+    actor: auditActor(request),
+    action,
+    target,
+    result: 'success',
+    origin: auditOrigin(request),
+    details,
+  });
+}

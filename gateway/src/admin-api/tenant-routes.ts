@@ -1,29 +1,21 @@
+import type { FastifyRequest } from 'fastify';
 /** Tenants: the operator creates, changes and deletes them; tenant admins read their own. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@fastify/type-provider-typebox';
 import { SekishoError, type Platform } from '@sekisho/platform';
 import { Tenant, TenantCreate, TenantParams, TenantPatch, problems } from './schemas.ts';
-import { auditActor, auditOrigin, routeTenant } from './principal.ts';
+import { routeTenant, auditAdminAction } from './principal.ts';
 
 export const tenantRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = async (
   app,
   { platform },
 ) => {
   const audit = (
-    request: Parameters<typeof auditActor>[0],
+    request: FastifyRequest,
     action: string,
     tenantId: string,
     details: Record<string, unknown> = {},
-  ) =>
-    platform.audit.record({
-      tenantId: null,
-      actor: auditActor(request),
-      action,
-      target: { type: 'tenant', id: tenantId },
-      result: 'success',
-      origin: auditOrigin(request),
-      details,
-    });
+  ) => auditAdminAction(platform, request, action, { type: 'tenant', id: tenantId }, details, null);
 
   app.get(
     '/api/tenants',

@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify';
 /**
  * Users of a tenant: create, read, change, suspend, delete, force a password reset, unlock,
  * end every session on every node, and bulk import from CSV with a downloadable list of the
@@ -14,7 +15,7 @@ import {
   type Platform,
 } from '@sekisho/platform';
 import { TenantIdParams, TenantParams, User, UserCreate, UserPatch, problems } from './schemas.ts';
-import { auditActor, auditOrigin, routeTenant } from './principal.ts';
+import { auditActor, auditOrigin, routeTenant, auditAdminAction } from './principal.ts';
 
 const read = { access: { area: 'users' as const, write: false } };
 const write = { access: { area: 'users' as const, write: true } };
@@ -25,20 +26,11 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = asy
   { platform },
 ) => {
   const audit = (
-    request: Parameters<typeof auditActor>[0],
+    request: FastifyRequest,
     action: string,
     userId: string,
     details: Record<string, unknown> = {},
-  ) =>
-    platform.audit.record({
-      tenantId: routeTenant(request).id,
-      actor: auditActor(request),
-      action,
-      target: { type: 'user', id: userId },
-      result: 'success',
-      origin: auditOrigin(request),
-      details,
-    });
+  ) => auditAdminAction(platform, request, action, { type: 'user', id: userId }, details);
   const mustGet = async (tenantId: string, id: string) => {
     const user = await platform.users.get(tenantId, id);
     if (!user) throw new SekishoError('ERR_USER_NOT_FOUND', 'no such user');
