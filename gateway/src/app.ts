@@ -16,6 +16,8 @@ import { adminApi } from './admin-api/index.ts';
 import { problemHandler } from './admin-api/problem.ts';
 import { createPolicyService } from './policy/policy-service.ts';
 import { requestContext } from './context/request-context-plugin.ts';
+import { createDeviceCertService } from '@sekisho/device-cert';
+import { deviceCertRoutes } from './device-cert-routes.ts';
 
 export interface BuildAppOptions {
   /** The idp services (built from the platform when not given). */
@@ -98,9 +100,11 @@ export async function buildApp(
   await app.register(healthRoutes, {
     checks: { database: () => platform.store.ping(), ephemeral: () => platform.kv.ping() },
   });
-  const policy = createPolicyService(platform);
+  const deviceCerts = createDeviceCertService({ platform });
+  const policy = createPolicyService(platform, { deviceCerts });
   const idp = options.idp ?? createIdpServices(platform, { policy: policy.port });
   await app.register(adminApi, { platform, idp, policy });
+  await app.register(deviceCertRoutes, { platform, deviceCerts });
   await app.register(idpPlugin, { platform, services: idp });
   return app;
 }

@@ -121,7 +121,7 @@ describe('password sign-in', () => {
     assert.match(page.body, /href="\/t\/acme\/login\/certificate">Log in with device certificate</);
     const res = await b.get('/t/acme/login/certificate');
     assert.equal(res.statusCode, 403);
-    assert.match(res.body, /not available for this organization yet/);
+    assert.match(res.body, /No device certificate was presented/);
   });
 
   test('an unknown tenant gets a readable 404 page', async () => {

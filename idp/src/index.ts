@@ -41,6 +41,8 @@ export {
   type AccessPolicy,
   type AccessDecision,
   type AccessContext,
+  type DeviceCertLoginType,
+  type DeviceCertVerification,
 } from './login/access-policy.ts';
 export { SESSION_COOKIE } from './session/cookie-name.ts';
 export { applicationAdminRoutes } from './admin/app-routes.ts';

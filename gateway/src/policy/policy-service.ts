@@ -5,6 +5,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Platform, Tenant, User } from '@sekisho/platform';
+import type { DeviceCertService } from '@sekisho/device-cert';
 import type { AccessContext, AccessDecision, AccessPolicy, Application } from '@sekisho/idp';
 import { decide, type Decision, type Stage } from './engine/decide.ts';
 import { createPolicyLoader } from './engine/load-policy.ts';
@@ -25,7 +26,13 @@ export interface PolicyRequest {
   context: AccessContext;
 }
 
-export function createPolicyService(platform: Platform) {
+export interface PolicyServiceOptions {
+  /** Verifies presented client certificates for the IdP (device-certificate login, #5). */
+  deviceCerts?: DeviceCertService | undefined;
+}
+
+export function createPolicyService(platform: Platform, options: PolicyServiceOptions = {}) {
+  const { deviceCerts } = options;
   const db = platform.store.db as unknown as Kysely<PolicyDatabase>;
   const loader = createPolicyLoader(db, platform.kv);
   const passes = createEntrancePassStore(db, platform.clock);
@@ -113,6 +120,13 @@ export function createPolicyService(platform: Platform) {
         .filter((p) => !p.revokedAt && p.expiresAt > now)
         .map((p) => ({ issuedAt: p.issuedAt, expiresAt: p.expiresAt, lastUsedAt: p.lastUsedAt }));
     },
+    ...(deviceCerts && {
+      async verifyDeviceCertificate(tenantId: string, pem: string) {
+        const r = await deviceCerts.verifyClientCertificate(tenantId, pem);
+        if (!r.ok) return { ok: false as const, reason: r.reason };
+        return { ok: true as const, userId: r.user.id, loginType: r.certificate.loginType };
+      },
+    }),
   };
   return { port, evaluateRequest, loader, passes, store };
 }

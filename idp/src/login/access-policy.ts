@@ -19,8 +19,15 @@ export interface AccessContext {
   /** The browser's entrance-pass cookie, if any (the policy verifies it). */
   entrancePass?: string | undefined;
   /** A verified device certificate's login type, if one was presented (#5). */
-  deviceCert?: { loginType: 'personal' | 'passwordless' | 'shared' } | undefined;
+  deviceCert?: { loginType: DeviceCertLoginType } | undefined;
 }
+
+/** A device-certificate login type (#5). */
+export type DeviceCertLoginType = 'personal' | 'passwordless' | 'shared';
+
+/** The outcome of checking a presented client certificate against the tenant's device CA. */
+export type DeviceCertVerification =
+  { ok: true; userId: string; loginType: DeviceCertLoginType } | { ok: false; reason: string };
 
 export type AccessDecision =
   | { kind: 'allow'; reasons: string[] }
@@ -41,6 +48,12 @@ export interface AccessPolicy {
     subject: User,
     context: AccessContext,
   ): Promise<{ token: string; maxAgeSeconds: number } | undefined>;
+  /**
+   * Verifies a client certificate presented with the request (PEM): issued by the tenant's
+   * device CA, valid, not revoked, bound to an active user. Absent = no device-certificate
+   * login in this deployment.
+   */
+  verifyDeviceCertificate?(tenantId: string, pem: string): Promise<DeviceCertVerification>;
   /** The user's live entrance passes (not revoked or expired), newest first, for the portal. */
   listEntrancePasses?(
     tenantId: string,

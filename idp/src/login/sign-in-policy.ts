@@ -16,13 +16,56 @@ import {
   decideSafely,
   type AccessContext,
   type AccessDecision,
+  type DeviceCertLoginType,
+  type DeviceCertVerification,
 } from './access-policy.ts';
+
+/**
+ * The client certificate the gateway's request context carries (own TLS handshake, or a
+ * trusted proxy's forwarded header), read structurally so the IdP does not depend on the
+ * gateway; undefined when none.
+ */
+export function presentedCertificatePem(request: FastifyRequest): string | undefined {
+  const context = (request as { requestContext?: unknown }).requestContext as
+    { clientCertificate?: { pem?: unknown } } | null | undefined;
+  const pem = context?.clientCertificate?.pem;
+  return typeof pem === 'string' ? pem : undefined;
+}
+
+/**
+ * Verifies the presented client certificate through the policy port; undefined when none
+ * was presented or this deployment has no device certificates. A port error is a failure.
+ */
+export async function checkDeviceCertificate(
+  services: IdpServices,
+  request: FastifyRequest,
+  tenantId: string,
+): Promise<DeviceCertVerification | undefined> {
+  const pem = presentedCertificatePem(request);
+  const policy = services.policy;
+  if (!pem || !policy.verifyDeviceCertificate) return undefined;
+  try {
+    return await policy.verifyDeviceCertificate(tenantId, pem);
+  } catch {
+    return { ok: false, reason: 'verify-error' };
+  }
+}
+
+/** The login type for the policy's `cert` terms: a verified certificate of this user (any user before sign-in). */
+export function deviceCertFor(
+  check: DeviceCertVerification | undefined,
+  user: User | undefined,
+): { loginType: DeviceCertLoginType } | undefined {
+  if (!check?.ok || (user && check.userId !== user.id)) return undefined;
+  return { loginType: check.loginType };
+}
 
 export function accessContext(
   services: IdpServices,
   request: FastifyRequest,
   ctx: PageContext,
   amr: readonly string[] = [],
+  deviceCert?: { loginType: DeviceCertLoginType } | undefined,
 ): AccessContext {
   return {
     tenantId: ctx.tenant.id,
@@ -31,7 +74,15 @@ export function accessContext(
     at: services.platform.clock.now(),
     amr,
     entrancePass: request.cookies[ENTRANCE_PASS_COOKIE],
+    ...(deviceCert && { deviceCert }),
   };
+}
+
+export interface SignInDecisionOptions {
+  /** The methods this sign-in used (default: `pwd` once there is a user). */
+  amr?: readonly string[];
+  /** An already checked certificate; otherwise the presented one is checked here. */
+  deviceCert?: DeviceCertVerification | undefined;
 }
 
 export async function signInDecision(
@@ -39,12 +90,18 @@ export async function signInDecision(
   request: FastifyRequest,
   ctx: PageContext,
   user: User | undefined,
+  options: SignInDecisionOptions = {},
 ): Promise<{ decision: AccessDecision; reference: string }> {
+  const check =
+    'deviceCert' in options
+      ? options.deviceCert
+      : await checkDeviceCertificate(services, request, ctx.tenant.id);
+  const amr = options.amr ?? (user ? ['pwd'] : []);
   const decision = await decideSafely(
     services.policy,
     user,
     undefined,
-    accessContext(services, request, ctx, user ? ['pwd'] : []),
+    accessContext(services, request, ctx, amr, deviceCertFor(check, user)),
   );
   const { reference } = await services.platform.audit.record({
     tenantId: ctx.tenant.id,
@@ -81,10 +138,12 @@ export async function maybeIssuePass(
   reply: FastifyReply,
   ctx: PageContext,
   user: User,
+  amr: readonly string[] = ['pwd'],
+  deviceCert?: DeviceCertVerification | undefined,
 ): Promise<void> {
   const pass = await services.policy.issueEntrancePass?.(
     user,
-    accessContext(services, request, ctx, ['pwd']),
+    accessContext(services, request, ctx, amr, deviceCertFor(deviceCert, user)),
   );
   if (!pass) return;
   reply.setCookie(ENTRANCE_PASS_COOKIE, pass.token, {

@@ -8,7 +8,12 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { SekishoError, html } from '@sekisho/platform';
 import type { IdpOptions } from '../index.ts';
-import { maybeIssuePass, signInDecision, signInRefusedPage } from '../login/sign-in-policy.ts';
+import {
+  checkDeviceCertificate,
+  maybeIssuePass,
+  signInDecision,
+  signInRefusedPage,
+} from '../login/sign-in-policy.ts';
 import { idpMessages } from '../messages.ts';
 import { loginPage } from '../pages/login-page.ts';
 import {
@@ -20,6 +25,20 @@ import {
 } from '../session/web-session.ts';
 import { pageContext, safeReturnPath, sendPage } from './page-context.ts';
 import { userMessage } from './page-errors.ts';
+
+/** Deny reasons with their own text; anything else is shown as "could not be verified". */
+const REASON_KEYS: Record<string, true> = Object.fromEntries(
+  [
+    'malformed',
+    'unknown-issuer',
+    'not-yet-valid',
+    'expired',
+    'wrong-usage',
+    'not-issued-here',
+    'revoked',
+    'user-inactive',
+  ].map((r) => [`login.deviceCertReason.${r}`, true]),
+);
 
 interface LoginBody {
   _csrf?: string;
@@ -89,8 +108,10 @@ export const loginRoutes: FastifyPluginAsync<IdpOptions> = async (app, { platfor
         userMessage(ctx.locale, new SekishoError('ERR_LOGIN_FAILED', 'missing credentials')),
       );
     }
-    // Network and device first: a refused place never gets to try a password.
-    const pre = await signInDecision(services, request, ctx, undefined);
+    // Network and device first: a refused place never gets to try a password. A presented
+    // device certificate is checked once and counts toward the policy's `cert` terms.
+    const deviceCert = await checkDeviceCertificate(services, request, ctx.tenant.id);
+    const pre = await signInDecision(services, request, ctx, undefined, { deviceCert });
     if (pre.decision.kind === 'deny')
       return signInRefusedPage(reply, ctx, pre.decision, pre.reference);
     try {
@@ -100,11 +121,11 @@ export const loginRoutes: FastifyPluginAsync<IdpOptions> = async (app, { platfor
         password: form.password,
         origin: ctx.origin,
       });
-      const post = await signInDecision(services, request, ctx, user);
+      const post = await signInDecision(services, request, ctx, user, { deviceCert });
       if (post.decision.kind !== 'allow')
         return signInRefusedPage(reply, ctx, post.decision, post.reference);
       startSession(request, ctx.tenant, user, ['pwd'], platform.clock.now().getTime());
-      await maybeIssuePass(services, request, reply, ctx, user);
+      await maybeIssuePass(services, request, reply, ctx, user, ['pwd'], deviceCert);
       const base = `/t/${ctx.tenant.slug}`;
       if (user.mustChangePassword) return reply.redirect(`${base}/password/change`, 303);
       return reply.redirect(returnTo ?? `${base}/portal`, 303);
@@ -118,15 +139,74 @@ export const loginRoutes: FastifyPluginAsync<IdpOptions> = async (app, { platfor
     }
   });
 
-  // "Log in with device certificate": the mutual-TLS listener that makes it work comes with
-  // the device-certificate issue; until then the link explains and points back to the form.
+  // "Log in with device certificate": the certificate comes from the request context (a TLS
+  // handshake that asked for one, or a trusted proxy's forwarded header). Personal and
+  // shared certificates lead to the password form (the certificate then counts toward the
+  // policy's `cert` terms); a passwordless one signs the user in (amr hwk) when the policy
+  // allows it, else the second-factor page.
   app.get('/t/:tenant/login/certificate', async (request, reply) => {
     const ctx = await pageContext(request, platform);
-    const t = (k: 'login.deviceCert' | 'login.deviceCertUnavailable' | 'login.submit') =>
-      idpMessages.t(ctx.locale, k);
-    const body = html`<p class="notice" role="status">${t('login.deviceCertUnavailable')}</p>
-      <p><a href="/t/${ctx.tenant.slug}/login">${t('login.submit')}</a></p>`;
-    return sendPage(reply, ctx.locale, t('login.deviceCert'), body, 403);
+    type Key = Parameters<typeof idpMessages.t>[1];
+    const t = (k: Key, p?: Record<string, string>) => idpMessages.t(ctx.locale, k, p);
+    const base = `/t/${ctx.tenant.slug}`;
+    const check = await checkDeviceCertificate(services, request, ctx.tenant.id);
+    if (!check) {
+      const body = html`<p class="notice" role="status">${t('login.deviceCertUnavailable')}</p>
+        <p><a href="${base}/login">${t('login.submit')}</a></p>`;
+      return sendPage(reply, ctx.locale, t('login.deviceCert'), body, 403);
+    }
+    const user = check.ok ? await platform.users.get(ctx.tenant.id, check.userId) : undefined;
+    if (!check.ok || user?.status !== 'active') {
+      const reason = check.ok ? 'user-inactive' : check.reason;
+      const { reference } = await platform.audit.record({
+        tenantId: ctx.tenant.id,
+        actor: user ? { type: 'user', id: user.id, name: user.loginId } : { type: 'anonymous' },
+        action: 'login.device-cert',
+        result: 'failure',
+        reason,
+        origin: ctx.origin,
+      });
+      const known = `login.deviceCertReason.${reason}`;
+      const text = t((known in REASON_KEYS ? known : 'login.deviceCertReason.other') as Key);
+      const body = html`<p class="error" role="alert">${t('login.deviceCertRefused', { reason: text })}</p>
+        <p class="muted">${t('gate.reference', { reference })}</p>
+        <p><a href="${base}/login">${t('login.submit')}</a></p>`;
+      return sendPage(reply, ctx.locale, t('login.deviceCert'), body, 403);
+    }
+    const returnTo = safeReturnPath((request.query as { return?: string }).return, ctx.tenant.slug);
+    if (await activeSession(request, platform, ctx.tenant)) {
+      return reply.redirect(returnTo ?? `${base}/portal`, 303);
+    }
+    if (check.loginType !== 'passwordless') {
+      const pre = await signInDecision(services, request, ctx, undefined, { deviceCert: check });
+      if (pre.decision.kind === 'deny')
+        return signInRefusedPage(reply, ctx, pre.decision, pre.reference);
+      const body = loginPage({
+        tenant: ctx.tenant,
+        locale: ctx.locale,
+        csrf: csrfToken(request),
+        loginId: check.loginType === 'personal' ? user.loginId : '',
+        returnTo,
+        notice: t('login.deviceCertPassword'),
+      });
+      return sendPage(reply, ctx.locale, t('login.heading', { tenant: ctx.tenant.name }), body);
+    }
+    const amr = ['hwk'];
+    const post = await signInDecision(services, request, ctx, user, { amr, deviceCert: check });
+    if (post.decision.kind !== 'allow')
+      return signInRefusedPage(reply, ctx, post.decision, post.reference);
+    startSession(request, ctx.tenant, user, amr, platform.clock.now().getTime());
+    await platform.audit.record({
+      tenantId: ctx.tenant.id,
+      actor: { type: 'user', id: user.id, name: user.loginId },
+      action: 'login.device-cert',
+      target: { type: 'user', id: user.id },
+      result: 'success',
+      origin: ctx.origin,
+    });
+    await maybeIssuePass(services, request, reply, ctx, user, amr, check);
+    if (user.mustChangePassword) return reply.redirect(`${base}/password/change`, 303);
+    return reply.redirect(returnTo ?? `${base}/portal`, 303);
   });
 
   app.post<{ Body: { _csrf?: string } }>('/t/:tenant/logout', async (request, reply) => {
