@@ -22,7 +22,7 @@ import {
   verifyAgainstDummy,
   verifyPassword,
 } from '../crypto/password-hash.ts';
-import { hashOpaqueToken, newOpaqueToken } from '../crypto/opaque-token.ts';
+import { createResetTokens } from './reset-tokens.ts';
 import type { LoginThrottle } from './login-throttle.ts';
 import type { SessionRevocation } from './session-revocation.ts';
 import type { User, UserService } from './user-service.ts';
@@ -124,6 +124,11 @@ export function createPasswordService(d: PasswordServiceDeps): PasswordService {
       kind: `password.${kind}`,
     });
   };
+  const unchanged = () =>
+    new SekishoError('ERR_PASSWORD_WEAK', 'new password equals the current one', {
+      params: { rule: 'unchanged', minLength: d.minLength },
+    });
+  const resets = createResetTokens(d.db, d.clock, d.resetTtlMs);
   const self = (user: User): AuditActor => ({ type: 'user', id: user.id, name: user.loginId });
 
   return {
@@ -216,10 +221,7 @@ export function createPasswordService(d: PasswordServiceDeps): PasswordService {
         });
         throw new SekishoError('ERR_LOGIN_FAILED', 'current password is wrong');
       }
-      if (current === next)
-        throw new SekishoError('ERR_PASSWORD_WEAK', 'new password equals the current one', {
-          params: { rule: 'unchanged', minLength: d.minLength },
-        });
+      if (current === next) throw unchanged();
       await d.users.setPassword(tenant.id, userId, await newHash(tenant, user, next), false);
       await d.audit.record({
         tenantId: tenant.id,
@@ -237,10 +239,7 @@ export function createPasswordService(d: PasswordServiceDeps): PasswordService {
       if (!user?.mustChangePassword)
         throw new SekishoError('ERR_FORBIDDEN', 'no forced change pending');
       const hash = await d.users.getPasswordHash(tenant.id, userId);
-      if (hash && (await verifyPassword(hash, next)))
-        throw new SekishoError('ERR_PASSWORD_WEAK', 'new password equals the current one', {
-          params: { rule: 'unchanged', minLength: d.minLength },
-        });
+      if (hash && (await verifyPassword(hash, next))) throw unchanged();
       await d.users.setPassword(tenant.id, userId, await newHash(tenant, user, next), false);
       await d.audit.record({
         tenantId: tenant.id,
@@ -281,16 +280,7 @@ export function createPasswordService(d: PasswordServiceDeps): PasswordService {
         });
         return;
       }
-      const { token, hash } = newOpaqueToken('rst');
-      await d.db
-        .insertInto('password_resets')
-        .values({
-          token_hash: hash,
-          tenant_id: tenant.id,
-          user_id: user.id,
-          expires_at: new Date(d.clock.now().getTime() + d.resetTtlMs),
-        })
-        .execute();
+      const token = await resets.create(tenant.id, user.id);
       await d.audit.record({
         tenantId: tenant.id,
         actor,
@@ -304,38 +294,16 @@ export function createPasswordService(d: PasswordServiceDeps): PasswordService {
     },
 
     async isResetTokenLive(tenant, token) {
-      const row = await d.db
-        .selectFrom('password_resets')
-        .select('user_id')
-        .where('token_hash', '=', hashOpaqueToken(token))
-        .where('tenant_id', '=', tenant.id)
-        .where('used_at', 'is', null)
-        .where('expires_at', '>', d.clock.now())
-        .executeTakeFirst();
-      return row !== undefined;
+      return (await resets.userOf(tenant.id, token)) !== undefined;
     },
 
     async completeReset(tenant, token, next, origin) {
-      const live = await d.db
-        .selectFrom('password_resets')
-        .select('user_id')
-        .where('token_hash', '=', hashOpaqueToken(token))
-        .where('tenant_id', '=', tenant.id)
-        .where('used_at', 'is', null)
-        .where('expires_at', '>', d.clock.now())
-        .executeTakeFirst();
-      const user = live && (await d.users.get(tenant.id, live.user_id));
+      const userId = await resets.userOf(tenant.id, token);
+      const user = userId && (await d.users.get(tenant.id, userId));
       if (!user)
         throw new SekishoError('ERR_RESET_TOKEN_INVALID', 'reset link is invalid, used or expired');
       const hash = await newHash(tenant, user, next); // rules checked before the token is spent
-      const used = await d.db
-        .updateTable('password_resets')
-        .set({ used_at: d.clock.now() })
-        .where('token_hash', '=', hashOpaqueToken(token))
-        .where('used_at', 'is', null)
-        .where('expires_at', '>', d.clock.now())
-        .returning('user_id')
-        .executeTakeFirst();
+      const used = await resets.consume(tenant.id, token);
       if (!used)
         throw new SekishoError('ERR_RESET_TOKEN_INVALID', 'reset link is invalid, used or expired');
       await d.users.setPassword(tenant.id, user.id, hash, false);
