@@ -180,6 +180,12 @@ describe('SAML SP configuration', () => {
     );
     await assert.rejects(fetchSpMetadata(`${base}/metadata`), /loopback or private/);
     await assert.rejects(fetchSpMetadata('http://sp.example/metadata'), /https/);
+    const inside = async () => ['203.0.113.10', '10.1.2.3'];
+    await assert.rejects(
+      fetchSpMetadata('https://sp.internal.example/metadata', { resolve: inside }),
+      /loopback or private/,
+      'a name that resolves inside the network is refused before connecting',
+    );
     await assert.rejects(
       fetchSpMetadata(`${base}/moved`, { allowLoopback: true }),
       /could not be fetched/,

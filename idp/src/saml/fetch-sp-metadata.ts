@@ -5,14 +5,18 @@
  *   (tests and local development fetch from 127.0.0.1);
  * - no redirects followed (a redirect could lead to an internal address);
  * - at most `maxBytes` read (the body is streamed and cut off), within `timeoutMs`.
- * TODO(#3): resolve the host and refuse private addresses before connecting (DNS names that
- * point inside the network are not refused yet).
+ * - a host name is resolved first and refused when any of its addresses is loopback or
+ *   private (a name pointing inside the network); a name that changes its answer between
+ *   this lookup and the connection (DNS rebinding) is not caught here.
  */
+import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { ValidationError } from '@sekisho/platform';
 import { MAX_METADATA_BYTES, parseSpMetadata, type SpMetadataConfig } from './sp-metadata.ts';
 
 export interface FetchSpMetadataOptions {
+  /** Resolves a host name to its addresses (default: the system resolver). */
+  resolve?: (host: string) => Promise<string[]>;
   maxBytes?: number;
   timeoutMs?: number;
   allowLoopback?: boolean;
@@ -65,6 +69,17 @@ export async function fetchSpMetadata(
   options: FetchSpMetadataOptions = {},
 ): Promise<SpMetadataConfig> {
   const url = checkUrl(rawUrl, options.allowLoopback ?? false);
+  if (!options.allowLoopback && !isIP(url.hostname.replace(/^\[|\]$/g, ''))) {
+    const resolve =
+      options.resolve ??
+      (async (host: string) => (await lookup(host, { all: true })).map((a) => a.address));
+    const addresses = await resolve(url.hostname).catch(() => {
+      throw invalid('the metadata host name does not resolve');
+    });
+    if (addresses.some((a) => isInternalHost(a))) {
+      throw invalid('must not point at a loopback or private address');
+    }
+  }
   const maxBytes = options.maxBytes ?? MAX_METADATA_BYTES;
   let res: Response;
   try {
