@@ -70,7 +70,7 @@ describe('Microsoft 365 SAML preset, end to end', () => {
   });
   after(() => t.close());
 
-  test('an emulated Entra ID accepts the Response for the ImmutableID and UPN', async (ctx) => {
+  test('an emulated Entra ID accepts the Response for the ImmutableID and UPN', async () => {
     const published = await services.keys.published(seeded.tenant.id, 'saml');
     const settings = PRESETS['microsoft-365-saml'].settings({
       urls: tenantUrls(t.platform.config.publicUrl, 'acme'),
@@ -81,7 +81,7 @@ describe('Microsoft 365 SAML preset, end to end', () => {
     const b = new TestBrowser(t.app);
     const path = new URL(settings.passiveSignInUri).pathname;
     const first = await b.post(path, { SAMLRequest: entraAuthnRequest(requestId) });
-    if (first.statusCode === 404) return ctx.skip('SAML routes are not registered yet');
+    assert.notEqual(first.statusCode, 404, 'the SAML SSO endpoint answers');
     const res = await followSignIn(b, first, 'taro@acme.example');
     assert.equal(res.statusCode, 200);
 
