@@ -15,8 +15,11 @@ import { createEntrancePassStore } from './store/entrance-passes.ts';
 import { createPolicyStore } from './store/policy-store.ts';
 import type { PolicyDatabase } from './store/tables.ts';
 
-/** Factor kinds this build can run; grows as factors land (Lock, TOTP: issue #6). */
-export const AVAILABLE_FACTORS: readonly FactorKind[] = [];
+/**
+ * The second factors that exist where a factor service (Lock: push approval, TOTP, email
+ * codes) is wired in; without one, no factor is available and nothing can be enrolled.
+ */
+export const ALL_FACTORS: readonly FactorKind[] = ['lock', 'totp', 'email_otp'];
 
 export interface PolicyRequest {
   tenant: Tenant;
@@ -29,10 +32,15 @@ export interface PolicyRequest {
 export interface PolicyServiceOptions {
   /** Verifies presented client certificates for the IdP (device-certificate login, #5). */
   deviceCerts?: DeviceCertService | undefined;
+  /** The second factors a user has set up (the Lock service); absent = no factors here. */
+  factors?: { enrolled(tenantId: string, userId: string): Promise<FactorKind[]> } | undefined;
 }
 
 export function createPolicyService(platform: Platform, options: PolicyServiceOptions = {}) {
-  const { deviceCerts } = options;
+  const { deviceCerts, factors } = options;
+  const availableFactors: readonly FactorKind[] = factors ? ALL_FACTORS : [];
+  const enrolledFactors = async (tenantId: string, userId: string): Promise<FactorKind[]> =>
+    factors ? await factors.enrolled(tenantId, userId) : [];
   const db = platform.store.db as unknown as Kysely<PolicyDatabase>;
   const loader = createPolicyLoader(db, platform.kv);
   const passes = createEntrancePassStore(db, platform.clock);
@@ -50,7 +58,7 @@ export function createPolicyService(platform: Platform, options: PolicyServiceOp
         status: r.subject.status,
         groups: r.subject.groups,
         attributes: r.subject.attributes,
-        enrolledFactors: [],
+        enrolledFactors: await enrolledFactors(r.tenant.id, r.subject.id),
       },
       application: r.application,
       context: {
@@ -60,7 +68,7 @@ export function createPolicyService(platform: Platform, options: PolicyServiceOp
         deviceCert: r.context.deviceCert,
         entrancePass: ownPass && { issuedAt: ownPass.issuedAt },
       },
-      availableFactors: AVAILABLE_FACTORS,
+      availableFactors,
     });
   }
 
@@ -128,7 +136,7 @@ export function createPolicyService(platform: Platform, options: PolicyServiceOp
       },
     }),
   };
-  return { port, evaluateRequest, loader, passes, store };
+  return { port, evaluateRequest, loader, passes, store, availableFactors, enrolledFactors };
 }
 
 export type PolicyService = ReturnType<typeof createPolicyService>;

@@ -19,7 +19,6 @@ import { parseCondition } from './condition/parse.ts';
 import { decide, type DecisionRequest } from './engine/decide.ts';
 import type { FactorKind, PolicyGroup, TenantPolicy } from './engine/policy-model.ts';
 import type { PolicyService } from './policy-service.ts';
-import { AVAILABLE_FACTORS } from './policy-service.ts';
 import type { PolicyGroupInput } from './store/policy-store.ts';
 import type { PolicyDatabase } from './store/tables.ts';
 
@@ -43,6 +42,8 @@ function request(
     cert?: SimulationInput['deviceCertLoginType'];
     passAgeDays?: number | undefined;
     mfa?: boolean | undefined;
+    enrolledFactors: readonly FactorKind[];
+    availableFactors: readonly FactorKind[];
   },
 ): DecisionRequest {
   return {
@@ -53,7 +54,7 @@ function request(
       status: user.status,
       groups: user.groups,
       attributes: user.attributes,
-      enrolledFactors: [],
+      enrolledFactors: input.enrolledFactors,
     },
     application: input.applicationId ? { id: input.applicationId } : undefined,
     context: {
@@ -66,7 +67,7 @@ function request(
           ? undefined
           : { issuedAt: new Date(input.at.getTime() - input.passAgeDays * 86_400_000) },
     },
-    availableFactors: AVAILABLE_FACTORS,
+    availableFactors: input.availableFactors,
   };
 }
 
@@ -93,6 +94,8 @@ export async function simulate(
       cert: input.deviceCertLoginType,
       passAgeDays: input.passAgeDays,
       mfa: input.secondFactorDone,
+      enrolledFactors: await policy.enrolledFactors(tenant.id, user.id),
+      availableFactors: policy.availableFactors,
     }),
   );
   return {
@@ -173,6 +176,8 @@ export async function dryRun(
         applicationId: e.action === 'sso.access' ? (e.target_id ?? undefined) : undefined,
         ip: e.ip,
         at: e.at,
+        enrolledFactors: await policy.enrolledFactors(tenant.id, user.id),
+        availableFactors: policy.availableFactors,
       }),
     );
     if (after.kind !== e.result) {

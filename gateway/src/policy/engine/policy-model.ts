@@ -40,14 +40,18 @@ export interface TenantPolicy {
   passLifetimeDays: number;
 }
 
-/** With no policy groups a tenant allows its active users everywhere without a second factor. */
+/**
+ * With no policy groups a tenant allows its active users everywhere without a second factor,
+ * and asks nobody to enrol one: a new tenant signs in with passwords on day one, and second
+ * factors start when an admin creates a policy group (whose factors default to Lock and TOTP).
+ */
 export const BUILTIN_DEFAULT_GROUP: PolicyGroup = Object.freeze<PolicyGroup>({
   id: 'builtin-default',
   name: 'default',
   applications: 'all',
   allow: { kind: 'const', value: true },
   skipSecondFactor: { kind: 'const', value: true },
-  factors: ['lock', 'totp'],
+  factors: [],
   loginLifetimeHours: 168,
   memberGroups: [],
   rulePriority: 0,
