@@ -37,6 +37,8 @@ const SYSTEM_NEEDS = [
   { command: 'redis-server', pkg: 'redis-server' },
   { command: 'openssl', pkg: 'openssl' },
   { command: 'xmllint', pkg: 'libxml2-utils' },
+  { command: 'curl', pkg: 'curl' },
+  { command: 'chromium', pkg: 'chromium' },
 ];
 
 const say = (line: string) => console.log(`[test] ${line}`);
@@ -95,7 +97,7 @@ async function main(): Promise<number> {
     return 1;
   }
 
-  say('system packages: postgresql, redis-server, openssl, libxml2-utils');
+  say(`system packages: ${[...new Set(SYSTEM_NEEDS.map((n) => n.pkg))].join(', ')}`);
   await ensureDebianPackages(SYSTEM_NEEDS);
 
   let postgres: PostgresServer | undefined;
