@@ -6,10 +6,12 @@ import type { DeviceCertDatabase } from '../store/tables.ts';
 export interface DeviceCertDeps {
   db: Kysely<DeviceCertDatabase>;
   platform: Platform;
-  /** Default certificate validity (days). */
+  /** Default certificate validity (days), when the tenant saved no setting. */
   validityDays: number;
   /** How long a CRL is valid (nextUpdate - thisUpdate), in days. */
   crlDays: number;
+  /** How long a certificate's uses are remembered for copy detection (session idle window). */
+  copyWindowMs: number;
 }
 
 export const caKeyContext = (tenantId: string) => `device-ca:${tenantId}`;

@@ -1,6 +1,7 @@
 /**
  * One-time PKCS#12 downloads.
  *
+ * - Defaults (downloads, hours) are the tenant's settings (3, 72).
  * - `createDownload` returns a link token and a one-time password, both shown once; only their
  *   SHA-256 is stored (both are random, about 256 and 80 bits, so a fast hash is enough).
  * - `redeemDownload` takes both: the password protects the `.p12` and proves the downloader
@@ -9,8 +10,9 @@
  *   never download more often than allowed.
  */
 import { randomInt, randomUUID } from 'node:crypto';
-import { SekishoError, hashOpaqueToken, newOpaqueToken } from '@sekisho/platform';
+import { SekishoError, hashOpaqueToken, isUuid, newOpaqueToken } from '@sekisho/platform';
 import type { DeviceCertDeps } from './deps.ts';
+import { getSettings } from './settings.ts';
 import { pkcs12 } from './pkcs12.ts';
 
 export interface DownloadOptions {
@@ -26,6 +28,9 @@ export interface CreatedDownload {
   downloadsLeft: number;
 }
 
+/** Only a certificate that counts (not renewed, replacing, suspended...) is handed out. */
+const DOWNLOADABLE: readonly string[] = ['not_downloaded', 'downloaded', 'in_use'];
+
 /** No look-alikes (0/O, 1/l/I): the password is typed in by hand. */
 const ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789';
 
@@ -39,21 +44,26 @@ export async function createDownload(
   certId: string,
   options: DownloadOptions = {},
 ): Promise<CreatedDownload> {
+  if (!isUuid(certId)) throw new SekishoError('ERR_NOT_FOUND', 'no such device certificate');
   const cert = await deps.db
     .selectFrom('device_certificates')
-    .select(['status', 'private_key_sealed'])
+    .select(['status', 'private_key_sealed', 'not_after'])
     .where('tenant_id', '=', tenantId)
     .where('id', '=', certId)
     .executeTakeFirst();
   if (!cert) throw new SekishoError('ERR_NOT_FOUND', 'no such device certificate');
-  if (!cert.private_key_sealed || cert.status === 'revoked' || cert.status === 'expired') {
+  if (cert.not_after <= deps.platform.clock.now()) {
     throw new SekishoError('ERR_CONFLICT', 'this certificate cannot be downloaded');
   }
+  if (!cert.private_key_sealed || !DOWNLOADABLE.includes(cert.status)) {
+    throw new SekishoError('ERR_CONFLICT', 'this certificate cannot be downloaded');
+  }
+  const settings = await getSettings(deps, tenantId);
   const { token, hash } = newOpaqueToken('dcd');
   const password = oneTimePassword();
-  const downloadsLeft = options.maxDownloads ?? 3;
+  const downloadsLeft = options.maxDownloads ?? settings.downloadLimit;
   const expiresAt = new Date(
-    deps.platform.clock.now().getTime() + (options.ttlHours ?? 72) * 3_600_000,
+    deps.platform.clock.now().getTime() + (options.ttlHours ?? settings.downloadHours) * 3_600_000,
   );
   const id = randomUUID();
   await deps.db

@@ -10,7 +10,7 @@ export interface IssueInput {
   validityDays?: number;
 }
 
-const LOGIN_TYPES: readonly string[] = ['personal', 'passwordless', 'shared'];
+export const LOGIN_TYPES: readonly string[] = ['personal', 'passwordless', 'shared'];
 export const MAX_VALIDITY_DAYS = 825;
 
 export function checkIssueInput(input: IssueInput): void {

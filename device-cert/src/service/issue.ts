@@ -3,7 +3,8 @@
  *
  * - The count never exceeds `max_device_certs`, even with two admins issuing at once: the
  *   tenant row is locked (`SELECT ... FOR UPDATE`) while valid certificates are counted and the
- *   new one inserted, so concurrent issuances run one after another.
+ *   new one inserted, so concurrent issuances run one after another (rule: `contract-usage.ts`).
+ * - Validity: the request's, else the tenant's setting (365 days by default).
  * - The RSA key is generated before the transaction, so the lock is held only for a count, a
  *   signature and an insert.
  * - Only an active user of the tenant gets a certificate.
@@ -14,7 +15,10 @@ import { SekishoError } from '@sekisho/platform';
 import { buildDeviceCertificate, newRsaKeyPair, serialFor } from './build-certificate.ts';
 import { deviceKeyContext, type DeviceCertDeps } from './deps.ts';
 import { checkIssueInput, type IssueInput } from './issue-input.ts';
-import { COUNTED_STATUSES, toDeviceCertificate, type DeviceCertificate } from './records.ts';
+import { assertRoomForOne, lockContractUsage } from './contract-usage.ts';
+import { toDeviceCertificate, type DeviceCertificate } from './records.ts';
+import { claimForRenewal } from './renewal-rule.ts';
+import { getSettings } from './settings.ts';
 import { ensureCa } from './tenant-ca.ts';
 
 /** Clock skew tolerated for a freshly issued certificate. */
@@ -30,13 +34,20 @@ export async function issue(
   return issueForKey(deps, tenantId, input, keys.publicKeyPem, keys.privateKeyPem);
 }
 
-/** Shared by `issue` and `issueFromCsr` (which passes no private key). */
+/** What `issueForKey` does beside issuing: renew an expiring certificate in the same step. */
+export interface IssueEffects {
+  /** The certificate this one renews: checked, marked `renewed` and freed from the count. */
+  renews?: string;
+}
+
+/** Shared by `issue`, `issueFromCsr` (which passes no private key) and `renew`. */
 export async function issueForKey(
   deps: DeviceCertDeps,
   tenantId: string,
   input: IssueInput,
   publicKeyPem: string,
   privateKeyPem: string | undefined,
+  effects: IssueEffects = {},
 ): Promise<DeviceCertificate> {
   const { db, platform } = deps;
   const user = await platform.users.get(tenantId, input.userId);
@@ -45,34 +56,19 @@ export async function issueForKey(
     throw new SekishoError('ERR_CONFLICT', 'certificates are issued to active users only');
   }
   const ca = await ensureCa(deps, tenantId);
+  const validityDays = input.validityDays ?? (await getSettings(deps, tenantId)).validityDays;
   const id = randomUUID();
   const now = platform.clock.now();
   const notBefore = new Date(now.getTime() - BACKDATE_MS);
-  const notAfter = new Date(now.getTime() + (input.validityDays ?? deps.validityDays) * 86_400_000);
+  const notAfter = new Date(now.getTime() + validityDays * 86_400_000);
   const row = await db.transaction().execute(async (trx) => {
-    const tenant = await trx
-      .selectFrom('tenants')
-      .select(['max_device_certs'])
-      .where('id', '=', tenantId)
-      .forUpdate()
-      .executeTakeFirst();
-    if (!tenant) throw new SekishoError('ERR_TENANT_NOT_FOUND', 'no such tenant');
-    const { n } = await trx
-      .selectFrom('device_certificates')
-      .select((eb) => eb.fn.countAll<string>().as('n'))
-      .where('tenant_id', '=', tenantId)
-      .where('status', 'in', COUNTED_STATUSES)
-      .where('not_after', '>', now)
-      .executeTakeFirstOrThrow();
-    if (Number(n) >= tenant.max_device_certs) {
-      throw new SekishoError(
-        'ERR_DEVICE_CERT_LIMIT',
-        'contracted device-certificate count reached',
-        {
-          params: { max: tenant.max_device_certs },
-        },
-      );
+    const usage = await lockContractUsage(trx, tenantId, now);
+    let freed = 0;
+    if (effects.renews !== undefined) {
+      await claimForRenewal(trx, tenantId, effects.renews, now);
+      freed = 1;
     }
+    assertRoomForOne(usage, freed);
     const counter = await trx
       .updateTable('device_cas')
       .set({ serial_counter: sql<string>`serial_counter + 1` })
@@ -113,10 +109,11 @@ export async function issueForKey(
           privateKeyPem === undefined
             ? null
             : platform.secretBox.seal(privateKeyPem, deviceKeyContext(tenantId, id)),
+        renewed_from: effects.renews ?? null,
         created_at: now,
       })
       .returningAll()
       .executeTakeFirstOrThrow();
   });
-  return toDeviceCertificate(row);
+  return toDeviceCertificate(row, now);
 }

@@ -1,8 +1,15 @@
 /** Public shapes of the device-cert package and the row mapping to them. */
 import type { Selectable } from 'kysely';
-import type { DeviceCertificatesTable, DeviceCertStatus, LoginType } from '../store/tables.ts';
+import type {
+  DeviceCertificatesTable,
+  DeviceCertStatus,
+  LoginType,
+  MailLocale,
+  MailStatus,
+} from '../store/tables.ts';
+import { displayStatusOf, type DisplayStatus } from './display-status.ts';
 
-export type { DeviceCertStatus, LoginType };
+export type { DeviceCertStatus, LoginType, MailLocale, MailStatus };
 
 export interface DeviceInfo {
   os: string;
@@ -18,7 +25,10 @@ export interface DeviceCertificate {
   serial: string;
   device: Required<DeviceInfo>;
   loginType: LoginType;
+  /** As stored. */
   status: DeviceCertStatus;
+  /** As the admin sees it at the platform clock (see `display-status.ts`). */
+  displayStatus: DisplayStatus;
   notBefore: Date;
   notAfter: Date;
   certificatePem: string;
@@ -28,16 +38,37 @@ export interface DeviceCertificate {
   revokedAt: Date | null;
   revocationReason: string | null;
   createdAt: Date;
+  lastUsedAt: Date | null;
+  lastUsedIp: string | null;
+  /** When a device swap started; the certificate stops working 90 days later. */
+  replacingSince: Date | null;
+  suspendedAt: Date | null;
+  /** The certificate this one renewed. */
+  renewedFrom: string | null;
+  /** The installation mail: `none` until an admin queues it. */
+  mail: {
+    status: MailStatus;
+    locale: MailLocale | null;
+    error: string | null;
+    sentAt: Date | null;
+  };
+  reminderSentAt: Date | null;
 }
 
-/** Statuses that count against the contracted number (issue #5 §2, §6: `replacing` does not). */
+/**
+ * Statuses that count against the contracted number, while within `notAfter` (issue #5):
+ * `replacing`, `renewed` (its successor counts instead), `suspended`, `revoked` and `expired`
+ * do not.
+ */
 export const COUNTED_STATUSES: readonly DeviceCertStatus[] = [
   'not_downloaded',
   'downloaded',
   'in_use',
 ];
 
-export function toDeviceCertificate(r: Selectable<DeviceCertificatesTable>): DeviceCertificate {
+export type DeviceCertRow = Selectable<DeviceCertificatesTable>;
+
+export function toDeviceCertificate(r: DeviceCertRow, now: Date): DeviceCertificate {
   return {
     id: r.id,
     tenantId: r.tenant_id,
@@ -51,6 +82,7 @@ export function toDeviceCertificate(r: Selectable<DeviceCertificatesTable>): Dev
     },
     loginType: r.login_type,
     status: r.status,
+    displayStatus: displayStatusOf(r, now),
     notBefore: r.not_before,
     notAfter: r.not_after,
     certificatePem: r.certificate_pem,
@@ -59,5 +91,17 @@ export function toDeviceCertificate(r: Selectable<DeviceCertificatesTable>): Dev
     revokedAt: r.revoked_at,
     revocationReason: r.revocation_reason,
     createdAt: r.created_at,
+    lastUsedAt: r.last_used_at,
+    lastUsedIp: r.last_used_ip,
+    replacingSince: r.replacing_since,
+    suspendedAt: r.suspended_at,
+    renewedFrom: r.renewed_from,
+    mail: {
+      status: r.mail_status,
+      locale: r.mail_locale,
+      error: r.mail_error,
+      sentAt: r.mail_sent_at,
+    },
+    reminderSentAt: r.reminder_sent_at,
   };
 }

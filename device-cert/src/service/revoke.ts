@@ -3,7 +3,7 @@
  * published CRL never lags the database. Verification reads the row on every request, so
  * every node denies the certificate as soon as this commits (no cache to wait out).
  */
-import { SekishoError, ValidationError } from '@sekisho/platform';
+import { SekishoError, ValidationError, isUuid } from '@sekisho/platform';
 import { regenerateCrl } from './crl.ts';
 import type { DeviceCertDeps } from './deps.ts';
 import { toDeviceCertificate, type DeviceCertificate } from './records.ts';
@@ -33,6 +33,7 @@ export async function revoke(
   reason: RevocationReason,
 ): Promise<DeviceCertificate> {
   checkReason(reason);
+  if (!isUuid(certId)) throw new SekishoError('ERR_NOT_FOUND', 'no such device certificate');
   return deps.db.transaction().execute(async (trx) => {
     const row = await trx
       .updateTable('device_certificates')
@@ -50,10 +51,10 @@ export async function revoke(
         .where('id', '=', certId)
         .executeTakeFirst();
       if (!exists) throw new SekishoError('ERR_NOT_FOUND', 'no such device certificate');
-      return toDeviceCertificate(exists);
+      return toDeviceCertificate(exists, deps.platform.clock.now());
     }
     await regenerateCrl(deps, trx, tenantId);
-    return toDeviceCertificate(row);
+    return toDeviceCertificate(row, deps.platform.clock.now());
   });
 }
 

@@ -56,4 +56,52 @@ export const deviceCertMigrations: readonly Migration[] = [
       ]);
     },
   },
+  {
+    name: 'device-cert-002-lifecycle-anchors-settings',
+    async up(db) {
+      await runStatements(db, [
+        `ALTER TABLE device_certificates DROP CONSTRAINT device_certificates_status_check`,
+        `ALTER TABLE device_certificates ADD CONSTRAINT device_certificates_status_check
+          CHECK (status IN ('not_downloaded','downloaded','in_use','revoked','expired',
+            'replacing','renewed','suspended'))`,
+        `ALTER TABLE device_certificates
+          ADD COLUMN last_used_at timestamptz,
+          ADD COLUMN last_used_ip text,
+          ADD COLUMN replacing_since timestamptz,
+          ADD COLUMN suspended_at timestamptz,
+          ADD COLUMN renewed_from uuid REFERENCES device_certificates(id) ON DELETE SET NULL,
+          ADD COLUMN mail_status text NOT NULL DEFAULT 'none'
+            CHECK (mail_status IN ('none','queued','sending','sent','failed')),
+          ADD COLUMN mail_locale text CHECK (mail_locale IN ('ja','en')),
+          ADD COLUMN mail_error text,
+          ADD COLUMN mail_queued_at timestamptz,
+          ADD COLUMN mail_sent_at timestamptz,
+          ADD COLUMN reminder_sent_at timestamptz`,
+        `CREATE INDEX device_certificates_mail ON device_certificates (mail_status, mail_queued_at)
+          WHERE mail_status IN ('queued','sending')`,
+        `CREATE INDEX device_certificates_not_after ON device_certificates (not_after)`,
+        `CREATE TABLE device_cert_settings (
+          tenant_id uuid PRIMARY KEY REFERENCES tenants(id) ON DELETE CASCADE,
+          validity_days integer NOT NULL DEFAULT 365,
+          auto_suspend_copies boolean NOT NULL DEFAULT false,
+          download_limit integer NOT NULL DEFAULT 3,
+          download_hours integer NOT NULL DEFAULT 72,
+          updated_at timestamptz NOT NULL DEFAULT now()
+        )`,
+        `CREATE TABLE device_cert_anchors (
+          id uuid PRIMARY KEY,
+          tenant_id uuid NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+          name text NOT NULL,
+          certificate_pem text NOT NULL,
+          fingerprint_sha256 text NOT NULL,
+          subject text NOT NULL,
+          not_after timestamptz NOT NULL,
+          login_type text NOT NULL CHECK (login_type IN ('personal','passwordless','shared')),
+          user_match text NOT NULL CHECK (user_match IN ('email','login_id')),
+          created_at timestamptz NOT NULL DEFAULT now(),
+          UNIQUE (tenant_id, fingerprint_sha256)
+        )`,
+      ]);
+    },
+  },
 ];

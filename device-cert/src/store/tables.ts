@@ -20,7 +20,16 @@ export interface DeviceCasTable {
 
 export type LoginType = 'personal' | 'passwordless' | 'shared';
 export type DeviceCertStatus =
-  'not_downloaded' | 'downloaded' | 'in_use' | 'revoked' | 'expired' | 'replacing';
+  | 'not_downloaded'
+  | 'downloaded'
+  | 'in_use'
+  | 'revoked'
+  | 'expired'
+  | 'replacing'
+  | 'renewed'
+  | 'suspended';
+export type MailStatus = 'none' | 'queued' | 'sending' | 'sent' | 'failed';
+export type MailLocale = 'ja' | 'en';
 
 export interface DeviceCertificatesTable {
   id: string;
@@ -44,6 +53,41 @@ export interface DeviceCertificatesTable {
   revoked_at: Timestamp | null;
   revocation_reason: string | null;
   created_at: CreatedAt;
+  last_used_at: Generated<Date | null>;
+  last_used_ip: Generated<string | null>;
+  /** When an admin marked the certificate as being replaced (device swap). */
+  replacing_since: Generated<Date | null>;
+  suspended_at: Generated<Date | null>;
+  /** The certificate this one renewed. */
+  renewed_from: Generated<string | null>;
+  mail_status: Generated<MailStatus>;
+  mail_locale: Generated<MailLocale | null>;
+  mail_error: Generated<string | null>;
+  mail_queued_at: Generated<Date | null>;
+  mail_sent_at: Generated<Date | null>;
+  reminder_sent_at: Generated<Date | null>;
+}
+
+export interface DeviceCertSettingsTable {
+  tenant_id: string;
+  validity_days: number;
+  auto_suspend_copies: boolean;
+  download_limit: number;
+  download_hours: number;
+  updated_at: CreatedAt;
+}
+
+export interface DeviceCertAnchorsTable {
+  id: string;
+  tenant_id: string;
+  name: string;
+  certificate_pem: string;
+  fingerprint_sha256: string;
+  subject: string;
+  not_after: Timestamp;
+  login_type: LoginType;
+  user_match: 'email' | 'login_id';
+  created_at: CreatedAt;
 }
 
 export interface DeviceCertDownloadsTable {
@@ -61,4 +105,6 @@ export interface DeviceCertDatabase extends Database {
   device_cas: DeviceCasTable;
   device_certificates: DeviceCertificatesTable;
   device_cert_downloads: DeviceCertDownloadsTable;
+  device_cert_settings: DeviceCertSettingsTable;
+  device_cert_anchors: DeviceCertAnchorsTable;
 }
