@@ -69,23 +69,39 @@ describe('bulk issuance from CSV/TSV', () => {
     assert.equal((await h.certs.list(t.id)).length, 6);
   });
 
-  test('rows beyond the contracted count are refused with ERR_DEVICE_CERT_LIMIT', async () => {
-    const t = await h.tenant('bulk-limit', 2);
+  test('a file whose good rows exceed the contracted count is refused whole', async () => {
+    const t = await h.tenant('bulk-limit', 3);
     await h.user(t, 'a@bulk-limit.example');
-    const rows = [1, 2, 3, 4].map((i) => `a@bulk-limit.example,macOS,serial,S${i},,personal,`);
-    const r = await h.certs.issueBulk(t.id, h.certs.parseIssueFile([HEADER, ...rows].join('\n')), {
-      locale: 'ja',
-    });
-    assert.equal(r.issued.length, 2);
+    await h.certs.issueBulk(
+      t.id,
+      h.certs.parseIssueFile(`${HEADER}\na@bulk-limit.example,macOS,serial,S0,,personal,`),
+    );
+    const rows = [1, 2, 3].map((i) => `a@bulk-limit.example,macOS,serial,S${i},,personal,`);
+    const bad = 'nobody@bulk-limit.example,macOS,serial,S9,,personal,';
+    const r = await h.certs.issueBulk(
+      t.id,
+      h.certs.parseIssueFile([HEADER, ...rows, bad].join('\n')),
+      { locale: 'ja' },
+    );
+    assert.equal(r.issued.length, 0);
     assert.deepEqual(
       r.rejected.map((x) => [x.line, x.code]),
       [
-        [4, 'ERR_DEVICE_CERT_LIMIT'],
-        [5, 'ERR_DEVICE_CERT_LIMIT'],
+        [2, 'ERR_DEVICE_CERT_BULK_LIMIT'],
+        [3, 'ERR_DEVICE_CERT_BULK_LIMIT'],
+        [4, 'ERR_DEVICE_CERT_BULK_LIMIT'],
+        [5, 'ERR_USER_NOT_FOUND'],
       ],
     );
-    assert.match(r.rejected[0]!.error, /契約デバイス証明書数の上限（2 件）/);
-    assert.equal((await h.certs.list(t.id)).length, 2);
+    assert.match(r.rejected[0]!.error, /3 件ありますが.*（3 件）の残りは 2 件/);
+    assert.equal((await h.certs.list(t.id)).length, 1);
+    // Two rows fit: the same file without one of them is applied.
+    const fits = await h.certs.issueBulk(
+      t.id,
+      h.certs.parseIssueFile([HEADER, ...rows.slice(0, 2)].join('\n')),
+    );
+    assert.equal(fits.issued.length, 2);
+    assert.equal((await h.certs.list(t.id)).length, 3);
   });
 
   test('reads TSV with Japanese headers and a BOM, and queues the mail in the row language', async () => {

@@ -5,9 +5,12 @@
  *   applied: unknown or inactive user, bad login type or language, missing device fields, a
  *   device that appears twice in the file or already has a valid certificate (so re-uploading
  *   a whole fixed file does not issue twice).
- * - Each good row is issued on its own within the contracted count (the same locked count as a
- *   single issuance); once the count is reached, every later good row is refused with
- *   `ERR_DEVICE_CERT_LIMIT`.
+ * - A file whose good rows do not all fit in the contracted count is refused whole: no row is
+ *   issued and each good row is reported with `ERR_DEVICE_CERT_BULK_LIMIT` (how many fit), so the
+ *   admin frees room or asks for a larger contract and uploads the same file again.
+ * - Then each good row is issued on its own under the same locked count as a single issuance,
+ *   so an admin issuing at the same moment can still take the last places; the rows that no
+ *   longer fit are then refused with `ERR_DEVICE_CERT_LIMIT` and the count never exceeds.
  * - `rejectedCsv` holds the refused rows as uploaded plus an `error` column (UTF-8 BOM,
  *   formula cells neutralized), to fix and upload again.
  * - With `sendMail` (default true) each issued certificate's installation mail is queued, in
@@ -23,6 +26,7 @@ import {
 } from '@sekisho/platform';
 import type { DeviceCertDeps } from './deps.ts';
 import { queueInstallationMail } from './installation-mail.ts';
+import { lockContractUsage, totalLimit } from './contract-usage.ts';
 import { checkIssueInput } from './issue-input.ts';
 import { issue } from './issue.ts';
 import type { IssueFileRow, ParsedIssueFile } from './parse-issue-file.ts';
@@ -69,7 +73,11 @@ export async function issueBulk(
   const seen = await existingDevices(deps, tenantId);
   const issued: DeviceCertificate[] = [];
   const rejected: BulkRejection[] = [];
-  let limitReached: SekishoError | undefined;
+  const reject = (r: IssueFileRow, err: unknown) => {
+    if (!isSekishoError(err) || err.status >= 500) throw err;
+    rejected.push({ line: r.line, row: r.row, code: err.code, error: describe(err, options) });
+  };
+  const good: { r: IssueFileRow; input: Awaited<ReturnType<typeof toIssueInput>> }[] = [];
   for (const r of rows) {
     try {
       const input = await toIssueInput(deps, tenantId, r);
@@ -79,9 +87,30 @@ export async function issueBulk(
           params: { deviceId: input.device.deviceId },
         });
       }
+      seen.add(key);
+      good.push({ r, input });
+    } catch (err) {
+      reject(r, err);
+    }
+  }
+  const { room, max } = await roomLeft(deps, tenantId);
+  if (good.length > room) {
+    const err = new SekishoError(
+      'ERR_DEVICE_CERT_BULK_LIMIT',
+      'the file does not fit the contract',
+      {
+        params: { needed: good.length, room, max },
+      },
+    );
+    for (const g of good) reject(g.r, err);
+    rejected.sort((a, b) => a.line - b.line);
+    return { issued, rejected, rejectedCsv: rejectedCsv(columns, rejected) };
+  }
+  let limitReached: SekishoError | undefined;
+  for (const { r, input } of good) {
+    try {
       if (limitReached) throw limitReached;
       const cert = await issue(deps, tenantId, input);
-      seen.add(key);
       if (options.sendMail ?? true) {
         const locale = input.mailLocale ?? options.locale ?? input.userLocale;
         issued.push(await queueInstallationMail(deps, tenantId, cert.id, locale));
@@ -89,12 +118,21 @@ export async function issueBulk(
         issued.push(cert);
       }
     } catch (err) {
-      if (!isSekishoError(err) || err.status >= 500) throw err;
-      if (err.code === 'ERR_DEVICE_CERT_LIMIT') limitReached = err;
-      rejected.push({ line: r.line, row: r.row, code: err.code, error: describe(err, options) });
+      if (isSekishoError(err) && err.code === 'ERR_DEVICE_CERT_LIMIT') limitReached = err;
+      reject(r, err);
     }
   }
+  rejected.sort((a, b) => a.line - b.line);
   return { issued, rejected, rejectedCsv: rejectedCsv(columns, rejected) };
+}
+
+/** Places left in the contracted count now (a snapshot; each issuance checks again under lock). */
+async function roomLeft(deps: DeviceCertDeps, tenantId: string) {
+  const usage = await deps.db
+    .transaction()
+    .execute((trx) => lockContractUsage(trx, tenantId, deps.platform.clock.now()));
+  const total = totalLimit(usage.max) - usage.counted - usage.replacing;
+  return { room: Math.max(0, Math.min(usage.max - usage.counted, total)), max: usage.max };
 }
 
 function describe(err: SekishoError, options: BulkOptions): string {

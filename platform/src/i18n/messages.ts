@@ -32,6 +32,8 @@ const en = {
     'The contracted number of user IDs ({max}) has been reached, so no user can be added. Remove users who no longer need access, or change the contract.',
   ERR_DEVICE_CERT_LIMIT:
     'The contracted number of device certificates ({max}) has been reached, so no certificate can be issued. Revoke certificates that are no longer needed, or change the contract.',
+  ERR_DEVICE_CERT_BULK_LIMIT:
+    'The file has {needed} certificates to issue, but only {room} more fit in the contracted number of device certificates ({max}), so none were issued. Remove rows, revoke certificates that are no longer needed, or change the contract, then upload the file again.',
   ERR_DEVICE_CERT_DOWNLOAD_INVALID:
     'The certificate could not be downloaded: the one-time password is wrong, or the download link has expired or been used up. Check the password, or ask your administrator for a new link.',
   ERR_DEVICE_CERT_STATUS:
@@ -120,6 +122,8 @@ export const platformMessages = defineCatalog({
       '契約ユーザー数の上限（{max} 件）に達しているため、ユーザーを追加できません。不要になったユーザーを削除するか、契約内容を変更してください。',
     ERR_DEVICE_CERT_LIMIT:
       '契約デバイス証明書数の上限（{max} 件）に達しているため、証明書を発行できません。不要になった証明書を失効させるか、契約内容を変更してください。',
+    ERR_DEVICE_CERT_BULK_LIMIT:
+      'ファイルには発行する証明書が {needed} 件ありますが、契約デバイス証明書数（{max} 件）の残りは {room} 件のため、1 件も発行していません。行を減らすか、不要な証明書を失効させるか、契約内容を変更してから、もう一度アップロードしてください。',
     ERR_DEVICE_CERT_DOWNLOAD_INVALID:
       '証明書をダウンロードできませんでした。ワンタイムパスワードが違うか、ダウンロードリンクの有効期限が切れたか使用回数の上限に達しています。パスワードを確認するか、管理者に新しいリンクを依頼してください。',
     ERR_DEVICE_CERT_STATUS:
