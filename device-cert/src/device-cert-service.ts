@@ -15,6 +15,7 @@ import type { Kysely } from 'kysely';
 import type { Locale, Platform } from '@sekisho/platform';
 import type { DeviceCertDatabase } from './store/tables.ts';
 import { currentCrl, type Crl } from './service/crl.ts';
+import { clientAuthorities } from './service/client-authorities.ts';
 import type { DeviceCertDeps } from './service/deps.ts';
 import {
   createDownload,
@@ -113,6 +114,8 @@ export interface DeviceCertService {
   listTrustAnchors(tenantId: string): Promise<TrustAnchor[]>;
   removeTrustAnchor(tenantId: string, anchorId: string): Promise<void>;
   verifyClientCertificate(tenantId: string, pem: string): Promise<VerifyResult>;
+  /** Every tenant CA and trust anchor (PEM), for a mutual-TLS listener's CA list. */
+  clientAuthorities(): Promise<string[]>;
   /** Called at each sign-in with a certificate (id from the verify result): copy detection. */
   recordUse(
     tenantId: string,
@@ -175,6 +178,7 @@ export function createDeviceCertService(options: DeviceCertServiceOptions): Devi
     listTrustAnchors: (tenantId) => listTrustAnchors(deps, tenantId),
     removeTrustAnchor: (tenantId, anchorId) => removeTrustAnchor(deps, tenantId, anchorId),
     verifyClientCertificate: (tenantId, pem) => verifyClientCertificate(deps, tenantId, pem),
+    clientAuthorities: () => clientAuthorities(deps),
     recordUse: (tenantId, certId, use) => recordUse(deps, tenantId, certId, use),
     queueInstallationMail: (tenantId, certId, locale) =>
       queueInstallationMail(deps, tenantId, certId, locale),

@@ -186,6 +186,21 @@ export const CONFIG_ENTRIES = {
         : { ok: false, expected: 'an HTTP header name, such as X-Client-Cert' },
     doc: 'header in which TRUSTED_PROXIES forward the verified client certificate (URL-encoded PEM); unset = only certificates from our own TLS handshake',
   }),
+  mtlsPort: optional({
+    env: 'MTLS_PORT',
+    parse: p.port(),
+    doc: 'second HTTPS port whose handshake asks for a device certificate (mutual TLS), on HOST; unset = no such listener; 0 = any free port',
+  }),
+  mtlsPublicUrl: optional({
+    env: 'MTLS_PUBLIC_URL',
+    parse: (raw) => {
+      const parsed = p.baseUrl()(raw);
+      return parsed.ok && parsed.value.startsWith('https:')
+        ? parsed
+        : { ok: false, expected: 'an https:// URL without query' };
+    },
+    doc: "URL users reach the MTLS_PORT listener at; unset = PUBLIC_URL's host with MTLS_PORT",
+  }),
 } as const;
 
 type Entries = typeof CONFIG_ENTRIES;
