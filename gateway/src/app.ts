@@ -16,14 +16,19 @@ import { adminApi } from './admin-api/index.ts';
 import { problemHandler } from './admin-api/problem.ts';
 import { createPolicyService } from './policy/policy-service.ts';
 import { requestContext } from './context/request-context-plugin.ts';
-import { createDeviceCertService } from '@sekisho/device-cert';
+import { createDeviceCertService, type DeviceCertService } from '@sekisho/device-cert';
 import { deviceCertRoutes } from './device-cert-routes.ts';
+import { createLockService, lockRoutes, type LockService } from '@sekisho/lock-app';
 
 export interface BuildAppOptions {
   /** The idp services (built from the platform when not given). */
   idp?: IdpServices | undefined;
   https?: { key: string; cert: string } | undefined;
   logger?: FastifyServerOptions['logger'];
+  /** The device-certificate service (built from the platform when not given). */
+  deviceCerts?: DeviceCertService | undefined;
+  /** The Lock service, the IdP's second factors (built from the platform when not given). */
+  lock?: LockService | undefined;
 }
 
 export { SESSION_COOKIE };
@@ -100,10 +105,12 @@ export async function buildApp(
   await app.register(healthRoutes, {
     checks: { database: () => platform.store.ping(), ephemeral: () => platform.kv.ping() },
   });
-  const deviceCerts = createDeviceCertService({ platform });
-  const policy = createPolicyService(platform, { deviceCerts });
-  const idp = options.idp ?? createIdpServices(platform, { policy: policy.port });
-  await app.register(adminApi, { platform, idp, policy });
+  const deviceCerts = options.deviceCerts ?? createDeviceCertService({ platform });
+  const lock = options.lock ?? createLockService({ platform, logger: app.log });
+  const policy = createPolicyService(platform, { deviceCerts, factors: lock });
+  const idp = options.idp ?? createIdpServices(platform, { policy: policy.port, factors: lock });
+  await app.register(adminApi, { platform, idp, policy, deviceCerts, lock });
+  await app.register(lockRoutes, { platform, lock });
   await app.register(deviceCertRoutes, { platform, deviceCerts });
   await app.register(idpPlugin, { platform, services: idp });
   return app;

@@ -1,8 +1,8 @@
 /**
  * Access policy end to end through the real pages and protocols: a SAML sign-in to the
  * Google Workspace preset allowed from the office network and refused from elsewhere (before
- * any password), a second factor demanded outside the office (ending, until factors exist, in
- * a clear "not set up" page), entrance passes, fail-closed on an unreadable policy, and the
+ * any password), a second factor demanded outside the office (the password leads to the
+ * factor page, not a session), entrance passes, fail-closed on an unreadable policy, and the
  * simulator and dry run. Google cannot run here: the test plays its documented SP part.
  */
 import { after, before, describe, test } from 'node:test';
@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { deflateRawSync } from 'node:zlib';
 import { sql } from 'kysely';
 import { TestBrowser } from './support/browser.ts';
+import { enrolTotp } from './support/factor-kit.ts';
 import {
   TEST_PASSWORD,
   seedTenant,
@@ -62,6 +63,8 @@ describe('access policy, end to end', () => {
   before(async () => {
     t = await startTestApp({ PUBLIC_URL: 'https://sekisho.test' });
     s = await seedTenant(t.platform, 'acme');
+    // Policy groups make users set up a factor even where they may skip it: this user has one.
+    await enrolTotp(t, s.tenant.id, s.admin.id);
     assert.equal(
       (
         await api('POST', '/applications', {
@@ -161,7 +164,7 @@ describe('access policy, end to end', () => {
     );
   });
 
-  test('outside the office a second factor is required; without one set up the user gets a clear page and no session', async () => {
+  test('outside the office a second factor is required: the password leads to the factor page, not a session', async () => {
     const remote = await api('POST', '/policy-groups', {
       name: 'remote',
       allowCondition: 'true',
@@ -175,9 +178,11 @@ describe('access policy, end to end', () => {
     );
     const b = new TestBrowser(t.app, { 'accept-language': 'en' }, HOME);
     const res = await b.login('acme', s.admin.loginId, TEST_PASSWORD);
-    assert.equal(res.statusCode, 403);
-    assert.match(res.body, /second factor/);
-    assert.equal((await b.get('/t/acme/portal')).statusCode, 303, 'no session was opened');
+    assert.equal(res.statusCode, 303);
+    assert.equal(res.headers.location, '/t/acme/login/factor');
+    const portal = await b.get('/t/acme/portal');
+    assert.equal(portal.statusCode, 303, 'no session was opened');
+    assert.match(String(portal.headers.location), /\/t\/acme\/login\?/);
     const sim = await api('POST', '/policy/simulate', { loginId: s.admin.loginId, ip: HOME });
     assert.equal(sim.json<{ decision: string; reason: string }>().decision, 'challenge');
     const simOffice = await api('POST', '/policy/simulate', {
@@ -284,6 +289,7 @@ describe('access policy, end to end', () => {
       displayName: 'Carol',
       groups: ['Contractors'],
     });
+    await enrolTotp(t, s.tenant.id, carol.id);
     const contractors = await api('POST', '/policy-groups', {
       name: 'contractors',
       memberGroups: ['Contractors'],

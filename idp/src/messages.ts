@@ -1,4 +1,4 @@
-/** Texts of the login, password and portal pages. */
+/** Texts of the login, second-factor, password and portal pages. */
 import { defineCatalog } from '@sekisho/platform';
 
 export const idpMessages = defineCatalog({
@@ -100,6 +100,82 @@ export const idpMessages = defineCatalog({
     'portal.passes.lastUsed': 'Last used',
     'portal.passes.expires': 'Expires',
     'portal.passes.never': 'Not yet',
+
+    'factor.title': 'One more step',
+    'factor.intro': 'Your organization asks for a second factor to sign in as {loginId}.',
+    'factor.setupIntro':
+      'Your organization asks for a second factor to sign in as {loginId}, and none is set up for you yet. Set one up now; you will use it from now on.',
+    'factor.enrolIntro':
+      'Your organization requires every account to have a second factor. Set one up now to finish signing in as {loginId}.',
+    'factor.lock.heading': 'Approve with Lock',
+    'factor.lock.start': 'Send a request to my phone',
+    'factor.lock.approveOnDevice': 'Approve on your device: open Lock and enter this number.',
+    'factor.lock.approved': 'Approved on your device. Continue to finish signing in.',
+    'factor.lock.numberLabel': 'Number to enter in Lock',
+    'factor.lock.waiting': 'Waiting for your approval…',
+    'factor.lock.continue': 'Continue',
+    'factor.lock.check': 'Check whether it has been approved',
+    'factor.lock.denied.user-denied':
+      'The request was denied on your device. If you did not deny it, try again; if it was not you who started this sign-in, tell your administrator.',
+    'factor.lock.denied.wrong-number':
+      'A different number was entered in Lock, so the request was refused. Try again and enter the number shown on this page.',
+    'factor.lock.denied.reported':
+      'The request was reported as "This wasn\'t me" and refused. Your administrator has been told.',
+    'factor.lock.expired': 'The request expired before it was approved. Try again.',
+    'factor.lock.retry': 'Try again',
+    'factor.other': 'Use another method',
+    'factor.totp.heading': 'Code from your authenticator app',
+    'factor.code': 'Six-digit code',
+    'factor.verify': 'Verify',
+    'factor.wrongCode': 'That code is wrong or has expired. Check it and try again.',
+    'factor.email.heading': 'Code by email',
+    'factor.email.send': 'Email me a code',
+    'factor.email.sent': 'We sent a code to your email address. Enter it below.',
+    'factor.email.code': 'Code from the email',
+    'factor.emergency.heading': 'Lost your phone? Use an emergency code',
+    'factor.emergency.intro':
+      'Your administrator can give you an emergency code. Each code works once and expires.',
+    'factor.emergency.code': 'Emergency code',
+    'factor.setup.totp': 'Authenticator app',
+    'factor.setup.totpStart': 'Set up an authenticator app',
+    'factor.setup.lock': 'Lock app',
+    'factor.setup.lockStart': 'Set up the Lock app',
+    'factor.cancel': 'Cancel sign-in',
+    'factor.expired': 'This sign-in has expired or was cancelled. Sign in again.',
+    'factor.notOffered': 'This method is not available for your sign-in. Choose another one.',
+    'factor.setupNotAllowed':
+      'You already have a second factor. Use it to sign in; you can change factors in the portal afterwards.',
+    'totpSetup.title': 'Set up an authenticator app',
+    'totpSetup.scan':
+      'Scan this QR code with an authenticator app (for example Lock, Google Authenticator or Microsoft Authenticator), then enter the code it shows.',
+    'totpSetup.qrAlt': 'QR code for your authenticator app',
+    'totpSetup.secret': 'Cannot scan? Enter this key in the app:',
+    'totpSetup.openInLock': 'Add it to the Lock app on this device',
+    'totpSetup.code': 'Code shown by the app',
+    'totpSetup.confirm': 'Confirm',
+    'totpSetup.restart': 'Start over with a new QR code',
+    'totpSetup.done': 'Your authenticator app is set up. Use its codes when you sign in.',
+    'lockSetup.title': 'Set up the Lock app',
+    'lockSetup.scan':
+      'Scan this QR code with your phone, or open the link on it. The link works once, until {time}.',
+    'lockSetup.qrAlt': 'QR code to set up the Lock app',
+    'lockSetup.link': 'Open Lock to set it up',
+    'lockSetup.ios':
+      'On iPhone, add Lock to the Home Screen when it asks, so that requests can reach it.',
+    'lockSetup.waiting': 'Waiting for your phone…',
+    'lockSetup.continue': 'Continue',
+    'methods.title': 'Sign-in methods',
+    'methods.lock': 'Lock app',
+    'methods.lockEnrolled': '{name}, set up on {date}',
+    'methods.notSetUp': 'Not set up',
+    'methods.setUp': 'Set up',
+    'methods.lockSetup': 'Set up Lock',
+    'methods.lockReplace': 'Replace device',
+    'methods.totp': 'Authenticator app',
+    'methods.totpSetup': 'Set up an authenticator app',
+    'methods.totpReplace': 'Set up again (replaces the current one)',
+    'methods.certificates': 'Device certificates',
+    'methods.certificatesLink': 'Your device certificates',
   },
   ja: {
     'login.title': 'サインイン',
@@ -201,5 +277,86 @@ export const idpMessages = defineCatalog({
     'portal.passes.lastUsed': '最終利用',
     'portal.passes.expires': '有効期限',
     'portal.passes.never': 'まだありません',
+
+    'factor.title': '追加の認証',
+    'factor.intro': '{loginId} としてサインインするには、組織の設定により二要素認証が必要です。',
+    'factor.setupIntro':
+      '{loginId} としてサインインするには二要素認証が必要ですが、まだ設定されていません。今ここで設定してください。次回からはこの方法を使います。',
+    'factor.enrolIntro':
+      '組織の設定により、すべてのアカウントに二要素認証の設定が必要です。{loginId} のサインインを完了するには、今ここで設定してください。',
+    'factor.lock.heading': 'Lock で承認',
+    'factor.lock.start': 'スマートフォンに承認リクエストを送る',
+    'factor.lock.approveOnDevice':
+      'デバイスで承認してください: Lock を開き、この番号を入力します。',
+    'factor.lock.approved':
+      'デバイスで承認されました。「続行」を押してサインインを完了してください。',
+    'factor.lock.numberLabel': 'Lock に入力する番号',
+    'factor.lock.waiting': '承認を待っています…',
+    'factor.lock.continue': '続行',
+    'factor.lock.check': '承認されたか確認する',
+    'factor.lock.denied.user-denied':
+      'デバイスでリクエストが拒否されました。拒否していない場合はもう一度お試しください。このサインインに心当たりがない場合は管理者に連絡してください。',
+    'factor.lock.denied.wrong-number':
+      'Lock に違う番号が入力されたため、リクエストは拒否されました。もう一度お試しのうえ、このページに表示される番号を入力してください。',
+    'factor.lock.denied.reported':
+      'リクエストは「心当たりがない」と報告され、拒否されました。管理者に通知されています。',
+    'factor.lock.expired':
+      '承認される前にリクエストの有効期限が切れました。もう一度お試しください。',
+    'factor.lock.retry': 'もう一度試す',
+    'factor.other': '別の方法を使う',
+    'factor.totp.heading': '認証アプリのコード',
+    'factor.code': '6 桁のコード',
+    'factor.verify': '確認',
+    'factor.wrongCode':
+      'コードが正しくないか、有効期限が切れています。確認してもう一度入力してください。',
+    'factor.email.heading': 'メールで届くコード',
+    'factor.email.send': 'コードをメールで受け取る',
+    'factor.email.sent': '登録メールアドレスにコードを送信しました。下に入力してください。',
+    'factor.email.code': 'メールに記載されたコード',
+    'factor.emergency.heading': 'スマートフォンをなくした場合は緊急コードを使う',
+    'factor.emergency.intro':
+      '管理者から緊急コードを発行してもらえます。各コードは 1 回だけ使え、有効期限があります。',
+    'factor.emergency.code': '緊急コード',
+    'factor.setup.totp': '認証アプリ',
+    'factor.setup.totpStart': '認証アプリを設定する',
+    'factor.setup.lock': 'Lock アプリ',
+    'factor.setup.lockStart': 'Lock アプリを設定する',
+    'factor.cancel': 'サインインを中止',
+    'factor.expired':
+      'このサインインは有効期限が切れたか、中止されました。もう一度サインインしてください。',
+    'factor.notOffered': 'この方法は今回のサインインでは使えません。別の方法を選んでください。',
+    'factor.setupNotAllowed':
+      '二要素認証はすでに設定されています。その方法でサインインしてください。変更はサインイン後にポータルで行えます。',
+    'totpSetup.title': '認証アプリの設定',
+    'totpSetup.scan':
+      'この QR コードを認証アプリ (Lock、Google Authenticator、Microsoft Authenticator など) で読み取り、表示されたコードを入力してください。',
+    'totpSetup.qrAlt': '認証アプリ用の QR コード',
+    'totpSetup.secret': '読み取れない場合は、このキーをアプリに入力してください:',
+    'totpSetup.openInLock': 'このデバイスの Lock アプリに追加する',
+    'totpSetup.code': 'アプリに表示されたコード',
+    'totpSetup.confirm': '確認',
+    'totpSetup.restart': '新しい QR コードでやり直す',
+    'totpSetup.done': '認証アプリを設定しました。サインイン時にアプリのコードを使ってください。',
+    'lockSetup.title': 'Lock アプリの設定',
+    'lockSetup.scan':
+      'この QR コードをスマートフォンで読み取るか、スマートフォンでリンクを開いてください。リンクは {time} まで、1 回だけ使えます。',
+    'lockSetup.qrAlt': 'Lock アプリ設定用の QR コード',
+    'lockSetup.link': 'Lock を開いて設定する',
+    'lockSetup.ios':
+      'iPhone では、表示される案内に従って Lock をホーム画面に追加してください。追加しないとリクエストが届きません。',
+    'lockSetup.waiting': 'スマートフォンでの設定を待っています…',
+    'lockSetup.continue': '続行',
+    'methods.title': 'サインイン方法',
+    'methods.lock': 'Lock アプリ',
+    'methods.lockEnrolled': '{name} ({date} に設定)',
+    'methods.notSetUp': '未設定',
+    'methods.setUp': '設定済み',
+    'methods.lockSetup': 'Lock を設定する',
+    'methods.lockReplace': 'デバイスを変更する',
+    'methods.totp': '認証アプリ',
+    'methods.totpSetup': '認証アプリを設定する',
+    'methods.totpReplace': '設定し直す (現在の設定は置き換えられます)',
+    'methods.certificates': 'デバイス証明書',
+    'methods.certificatesLink': 'あなたのデバイス証明書',
   },
 });

@@ -8,6 +8,7 @@ import type { IdpDatabase } from './store/tables.ts';
 import { createSigningKeyStore, type SigningKeyStore } from './keys/signing-keys.ts';
 import { createAppRegistry, type AppRegistry } from './apps/app-registry.ts';
 import { allowActiveUsers, type AccessPolicy } from './login/access-policy.ts';
+import type { SecondFactorPort } from './login/second-factor.ts';
 
 export interface IdpServices {
   platform: Platform;
@@ -15,10 +16,13 @@ export interface IdpServices {
   keys: SigningKeyStore;
   apps: AppRegistry;
   policy: AccessPolicy;
+  /** Second factors (Lock, TOTP, email and emergency codes); absent = none in this deployment. */
+  factors?: SecondFactorPort | undefined;
 }
 
 export interface IdpServiceOptions {
   policy?: AccessPolicy;
+  factors?: SecondFactorPort | undefined;
   keyOverlapMs?: number;
 }
 
@@ -33,5 +37,6 @@ export function createIdpServices(
     keys: createSigningKeyStore(db, platform.secretBox, platform.clock, options.keyOverlapMs),
     apps: createAppRegistry(db),
     policy: options.policy ?? allowActiveUsers,
+    ...(options.factors && { factors: options.factors }),
   };
 }

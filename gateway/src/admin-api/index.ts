@@ -12,11 +12,17 @@ import { userRoutes } from './user-routes.ts';
 import { groupRoutes } from './group-routes.ts';
 import { adminRoutes } from './admin-routes.ts';
 import { auditRoutes } from './audit-routes.ts';
+import { deviceCertAdminRoutes } from './device-cert-routes.ts';
+import type { DeviceCertService } from '@sekisho/device-cert';
+import type { LockService } from '@sekisho/lock-app';
+import { lockAdminRoutes } from './lock-routes.ts';
 
 export const adminApi: FastifyPluginAsync<{
   platform: Platform;
   idp: IdpServices;
   policy: PolicyService;
+  deviceCerts: DeviceCertService;
+  lock: LockService;
 }> = async (app, options) => {
   app.setErrorHandler(problemHandler);
   app.addContentTypeParser('text/csv', { parseAs: 'string' }, (_req, body, done) =>
@@ -27,6 +33,11 @@ export const adminApi: FastifyPluginAsync<{
     await app.register(routes, options);
   }
   await app.register(policyRoutes, { platform: options.platform, policy: options.policy });
+  await app.register(lockAdminRoutes, { platform: options.platform, lock: options.lock });
+  await app.register(deviceCertAdminRoutes, {
+    platform: options.platform,
+    deviceCerts: options.deviceCerts,
+  });
   await app.register(applicationAdminRoutes, {
     services: options.idp,
     tenantOf: routeTenant,

@@ -7,7 +7,9 @@
  *    application and every request (a session does not carry an old allow), audited with
  *    its reasons and a reference;
  * 4. deny -> a page saying what was refused, with the reference; challenge -> the factor
- *    (until the Lock/TOTP issue lands: a clear "second factor not set up" page).
+ *    page as a step-up of this session, returning here (or, when no factor can run, a clear
+ *    "second factor not set up" page).
+ * The session's device-certificate login type goes into the context for `cert` terms.
  * Only on allow does the caller sign an assertion or issue tokens.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -15,6 +17,7 @@ import { html, type Tenant } from '@sekisho/platform';
 import type { Application } from '../apps/app-registry.ts';
 import { activeSession, type ActiveSession } from '../session/web-session.ts';
 import { ENTRANCE_PASS_COOKIE, decideSafely } from './access-policy.ts';
+import { startFactorStep } from './factor-step.ts';
 import type { IdpServices } from '../services.ts';
 import { sendPage, type PageContext } from '../routes/page-context.ts';
 import { idpMessages } from '../messages.ts';
@@ -46,6 +49,7 @@ export async function passSsoGate(
     at: platform.clock.now(),
     amr: session.auth.amr,
     entrancePass: request.cookies[ENTRANCE_PASS_COOKIE],
+    deviceCert: session.auth.deviceCert,
   });
   const { reference } = await platform.audit.record({
     tenantId: ctx.tenant.id,
@@ -58,6 +62,18 @@ export async function passSsoGate(
     details: { application: application.name, kind: application.kind },
   });
   if (decision.kind === 'allow') return { ok: true, session };
+  if (decision.kind === 'challenge') {
+    const step = await startFactorStep(services, request, reply, ctx, {
+      user: session.user,
+      amr: session.auth.amr,
+      decision,
+      returnTo,
+      application: application.name,
+      deviceCert: session.auth.deviceCert,
+      stepUpSid: session.auth.sid,
+    });
+    if (step) return { ok: false, reply: step };
+  }
   const key = decision.kind === 'deny' ? 'gate.denied' : 'gate.factorMissing';
   return { ok: false, reply: denyPage(reply, ctx, key, application, reference) };
 }

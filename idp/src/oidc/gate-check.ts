@@ -52,6 +52,7 @@ export function policyWithGate(deps: GateDeps) {
               at: deps.platform.clock.now(),
               amr: auth?.amr ?? [],
               entrancePass: ctx.cookies.get(ENTRANCE_PASS_COOKIE),
+              deviceCert: auth?.deviceCert,
             })
           : ({ kind: 'deny', reason: 'unknown-application' } as const);
         await deps.platform.audit.record({

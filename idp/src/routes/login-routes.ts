@@ -8,8 +8,10 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { SekishoError, html } from '@sekisho/platform';
 import type { IdpOptions } from '../index.ts';
+import { startFactorStep } from '../login/factor-step.ts';
 import {
   checkDeviceCertificate,
+  deviceCertFor,
   maybeIssuePass,
   signInDecision,
   signInRefusedPage,
@@ -122,9 +124,20 @@ export const loginRoutes: FastifyPluginAsync<IdpOptions> = async (app, { platfor
         origin: ctx.origin,
       });
       const post = await signInDecision(services, request, ctx, user, { deviceCert });
+      const ownCert = deviceCertFor(deviceCert, user);
+      if (post.decision.kind === 'challenge') {
+        const step = await startFactorStep(services, request, reply, ctx, {
+          user,
+          amr: ['pwd'],
+          decision: post.decision,
+          returnTo,
+          deviceCert: ownCert,
+        });
+        if (step) return step;
+      }
       if (post.decision.kind !== 'allow')
         return signInRefusedPage(reply, ctx, post.decision, post.reference);
-      startSession(request, ctx.tenant, user, ['pwd'], platform.clock.now().getTime());
+      startSession(request, ctx.tenant, user, ['pwd'], platform.clock.now().getTime(), ownCert);
       await maybeIssuePass(services, request, reply, ctx, user, ['pwd'], deviceCert);
       const base = `/t/${ctx.tenant.slug}`;
       if (user.mustChangePassword) return reply.redirect(`${base}/password/change`, 303);
@@ -143,7 +156,7 @@ export const loginRoutes: FastifyPluginAsync<IdpOptions> = async (app, { platfor
   // handshake that asked for one, or a trusted proxy's forwarded header). Personal and
   // shared certificates lead to the password form (the certificate then counts toward the
   // policy's `cert` terms); a passwordless one signs the user in (amr hwk) when the policy
-  // allows it, else the second-factor page.
+  // allows it, else goes to the second-factor step (e.g. Lock approval: no password at all).
   app.get('/t/:tenant/login/certificate', async (request, reply) => {
     const ctx = await pageContext(request, platform);
     type Key = Parameters<typeof idpMessages.t>[1];
@@ -193,9 +206,20 @@ export const loginRoutes: FastifyPluginAsync<IdpOptions> = async (app, { platfor
     }
     const amr = ['hwk'];
     const post = await signInDecision(services, request, ctx, user, { amr, deviceCert: check });
+    const loginType = { loginType: check.loginType };
+    if (post.decision.kind === 'challenge') {
+      const step = await startFactorStep(services, request, reply, ctx, {
+        user,
+        amr,
+        decision: post.decision,
+        returnTo,
+        deviceCert: loginType,
+      });
+      if (step) return step;
+    }
     if (post.decision.kind !== 'allow')
       return signInRefusedPage(reply, ctx, post.decision, post.reference);
-    startSession(request, ctx.tenant, user, amr, platform.clock.now().getTime());
+    startSession(request, ctx.tenant, user, amr, platform.clock.now().getTime(), loginType);
     await platform.audit.record({
       tenantId: ctx.tenant.id,
       actor: { type: 'user', id: user.id, name: user.loginId },

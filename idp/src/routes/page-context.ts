@@ -58,16 +58,23 @@ export function sendPage(
   body: SafeHtml,
   status = 200,
   csrfToken?: string,
+  csp: string = PAGE_CSP,
 ): FastifyReply {
   return reply
     .code(status)
-    .header('content-security-policy', PAGE_CSP)
+    .header('content-security-policy', csp)
     .header('cache-control', 'no-store')
     .header('referrer-policy', 'no-referrer')
     .header('x-frame-options', 'DENY')
     .type('text/html; charset=utf-8')
     .send(renderPage({ locale, title, body, ...(csrfToken && { csrfToken }) }));
 }
+
+/**
+ * For the few pages that run this origin's own script file (waiting for a Lock approval):
+ * `PAGE_CSP` plus `script-src 'self'` and `connect-src 'self'`. Still no inline script.
+ */
+export const SCRIPTED_PAGE_CSP = `${PAGE_CSP}; script-src 'self'; connect-src 'self'`;
 
 /** A same-site path to return to after sign-in; anything else (other hosts, `//x`) is dropped. */
 export function safeReturnPath(value: unknown, tenantSlug: string): string | undefined {

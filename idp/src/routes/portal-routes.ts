@@ -1,7 +1,8 @@
 /**
  * The user portal: who is signed in, the applications they can open (SAML ones by
  * IdP-initiated SSO), the user's own entrance passes (when the access policy can list them),
- * password change and sign-out.
+ * the sign-in methods (Lock device, authenticator app, device certificates; when this
+ * deployment has second factors), password change and sign-out.
  */
 import type { FastifyPluginAsync } from 'fastify';
 import { html } from '@sekisho/platform';
@@ -9,7 +10,23 @@ import type { IdpOptions } from '../index.ts';
 import { launchUrl } from '../apps/launch-url.ts';
 import { idpMessages } from '../messages.ts';
 import { activeSession, csrfToken } from '../session/web-session.ts';
-import { pageContext, sendPage } from './page-context.ts';
+import type { SecondFactorPort } from '../login/second-factor.ts';
+import { signInMethodsSection } from '../pages/portal-methods.ts';
+import { pageContext, sendPage, type PageContext } from './page-context.ts';
+
+async function signInMethods(factors: SecondFactorPort, ctx: PageContext, userId: string) {
+  const [device, enrolled] = await Promise.all([
+    factors.device(ctx.tenant.id, userId),
+    factors.enrolled(ctx.tenant.id, userId),
+  ]);
+  return {
+    locale: ctx.locale,
+    tenantSlug: ctx.tenant.slug,
+    timeZone: ctx.tenant.timeZone,
+    lockDevice: device,
+    totp: enrolled.includes('totp'),
+  };
+}
 
 export const portalRoutes: FastifyPluginAsync<IdpOptions> = async (app, { platform, services }) => {
   app.get('/t/:tenant/portal', async (request, reply) => {
@@ -62,9 +79,11 @@ export const portalRoutes: FastifyPluginAsync<IdpOptions> = async (app, { platfo
             : html`<p class="hint">${t('portal.passes.none')}</p>`
         }
       </section>`;
+    const methods = services.factors && (await signInMethods(services.factors, ctx, s.user.id));
     const body = html`
       <p>${t('portal.signedInAs', { name: s.user.displayName, loginId: s.user.loginId })}</p>
       ${list}
+      ${methods && signInMethodsSection({ ...methods, csrf: csrfToken(request) })}
       ${passSection}
       <p><a href="${base}/password/change">${t('portal.changePassword')}</a></p>
       <form method="post" action="${base}/logout">

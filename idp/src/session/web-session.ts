@@ -9,6 +9,7 @@ import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { Locale, Platform, Tenant, User } from '@sekisho/platform';
 import type {} from '@fastify/secure-session';
+import type { DeviceCertLoginType } from '../login/access-policy.ts';
 
 export interface SessionAuth {
   sid: string;
@@ -19,6 +20,11 @@ export interface SessionAuth {
   mustChangePassword: boolean;
   /** Authentication methods used (RFC 8176 values: pwd, otp, mfa, hwk...). */
   amr: string[];
+  /**
+   * The login type of the verified device certificate of this user the sign-in used (#5), so
+   * per-application policies with `cert` terms see it on every later SSO request.
+   */
+  deviceCert?: { loginType: DeviceCertLoginType } | undefined;
 }
 
 declare module '@fastify/secure-session' {
@@ -52,6 +58,7 @@ export function startSession(
   user: User,
   amr: string[],
   now: number,
+  deviceCert?: { loginType: DeviceCertLoginType } | undefined,
 ): void {
   // A new session id and CSRF token at sign-in (no session fixation).
   request.session.set('csrf', randomBytes(24).toString('base64url'));
@@ -63,6 +70,7 @@ export function startSession(
     lastSeen: now,
     mustChangePassword: user.mustChangePassword,
     amr,
+    ...(deviceCert && { deviceCert: { loginType: deviceCert.loginType } }),
   });
 }
 
