@@ -148,4 +148,48 @@ describe('device certificates in the gateway', () => {
     assert.equal(res.statusCode, 403);
     assert.match(res.body, /unknown issuer/);
   });
+  test('one certificate signing in from two networks at once alerts the admins; with auto-suspend it is refused', async () => {
+    const { pem, id } = await userWithCert('passwordless');
+    const from = (ip: string, ua: string) =>
+      new TestBrowser(
+        t.app,
+        { 'accept-language': 'en', 'user-agent': ua, 'x-forwarded-for': ip, ...header(pem) },
+        PROXY,
+      );
+    const mailsBefore = t.outbox().length;
+    const office = await from('203.0.113.9', 'Safari/Mac').get('/t/acme/login/certificate');
+    assert.equal(office.statusCode, 303, 'the first use signs in');
+    const home = await from('198.51.100.7', 'Chrome/Win').get('/t/acme/login/certificate');
+    assert.equal(home.statusCode, 303, 'without auto-suspend the copy still signs in');
+    const [alert] = await t.platform.audit.search(tenant.id, {
+      action: 'device-cert.copy-suspected',
+    });
+    assert.ok(alert, 'the suspected copy is in the audit log');
+    assert.ok(t.outbox().length > mailsBefore, 'the tenant admins were mailed');
+
+    await certs.updateSettings(tenant.id, { autoSuspendCopies: true });
+    const second = await userWithCert('passwordless');
+    const as = (ip: string, ua: string) =>
+      new TestBrowser(
+        t.app,
+        {
+          'accept-language': 'en',
+          'user-agent': ua,
+          'x-forwarded-for': ip,
+          ...header(second.pem),
+        },
+        PROXY,
+      );
+    assert.equal(
+      (await as('203.0.113.9', 'Safari/Mac').get('/t/acme/login/certificate')).statusCode,
+      303,
+    );
+    const copy = await as('198.51.100.7', 'Chrome/Win').get('/t/acme/login/certificate');
+    assert.equal(copy.statusCode, 403);
+    assert.match(copy.body, /suspended because it was used from two places at once/);
+    const again = await as('203.0.113.9', 'Safari/Mac').get('/t/acme/login/certificate');
+    assert.equal(again.statusCode, 403, 'the suspended certificate is refused everywhere');
+    assert.equal((await certs.get(tenant.id, second.id))?.status, 'suspended');
+    assert.notEqual((await certs.get(tenant.id, id))?.status, 'suspended');
+  });
 });

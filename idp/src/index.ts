@@ -50,6 +50,7 @@ export {
   type AccessDecision,
   type AccessContext,
   type DeviceCertLoginType,
+  type DeviceCertUse,
   type DeviceCertVerification,
 } from './login/access-policy.ts';
 export type {

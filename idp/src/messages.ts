@@ -23,6 +23,9 @@ export const idpMessages = defineCatalog({
     'login.deviceCertReason.not-issued-here': 'it is not registered with this organization',
     'login.deviceCertReason.revoked': 'it has been revoked',
     'login.deviceCertReason.user-inactive': 'its user is not active',
+    'login.deviceCertReason.suspended':
+      'it has been suspended because it was used from two places at once (ask your administrator)',
+    'login.deviceCertReason.unknown-user': 'it names no user of this organization',
     'login.deviceCertReason.other': 'it could not be verified',
     'logout.submit': 'Sign out',
     'logout.done': 'You have signed out.',
@@ -199,6 +202,9 @@ export const idpMessages = defineCatalog({
     'login.deviceCertReason.not-issued-here': 'この組織に登録されていない証明書です',
     'login.deviceCertReason.revoked': '証明書は失効しています',
     'login.deviceCertReason.user-inactive': '証明書の利用者が有効ではありません',
+    'login.deviceCertReason.suspended':
+      '同じ証明書が 2 か所から同時に使われたため、利用を停止しています (管理者にお問い合わせください)',
+    'login.deviceCertReason.unknown-user': 'この組織の利用者を示す証明書ではありません',
     'login.deviceCertReason.other': '証明書を検証できません',
     'logout.submit': 'サインアウト',
     'logout.done': 'サインアウトしました。',

@@ -6,7 +6,13 @@
 import type { Kysely } from 'kysely';
 import type { Platform, Tenant, User } from '@sekisho/platform';
 import type { DeviceCertService } from '@sekisho/device-cert';
-import type { AccessContext, AccessDecision, AccessPolicy, Application } from '@sekisho/idp';
+import type {
+  AccessContext,
+  AccessDecision,
+  AccessPolicy,
+  Application,
+  DeviceCertUse,
+} from '@sekisho/idp';
 import { decide, type Decision, type Stage } from './engine/decide.ts';
 import { createPolicyLoader } from './engine/load-policy.ts';
 import type { FactorKind } from './engine/policy-model.ts';
@@ -129,10 +135,15 @@ export function createPolicyService(platform: Platform, options: PolicyServiceOp
         .map((p) => ({ issuedAt: p.issuedAt, expiresAt: p.expiresAt, lastUsedAt: p.lastUsedAt }));
     },
     ...(deviceCerts && {
-      async verifyDeviceCertificate(tenantId: string, pem: string) {
-        const r = await deviceCerts.verifyClientCertificate(tenantId, pem);
+      async verifyDeviceCertificate(tenantId: string, pem: string, use?: DeviceCertUse) {
+        let r = await deviceCerts.verifyClientCertificate(tenantId, pem);
+        if (r.ok && use) {
+          // Copy detection; when it suspends the certificate, this very use is refused too.
+          const { copySuspected } = await deviceCerts.recordUse(tenantId, r.certificate.id, use);
+          if (copySuspected) r = await deviceCerts.verifyClientCertificate(tenantId, pem);
+        }
         if (!r.ok) return { ok: false as const, reason: r.reason };
-        return { ok: true as const, userId: r.user.id, loginType: r.certificate.loginType };
+        return { ok: true as const, userId: r.user.id, loginType: r.loginType };
       },
     }),
   };

@@ -25,6 +25,17 @@ export interface AccessContext {
 /** A device-certificate login type (#5). */
 export type DeviceCertLoginType = 'personal' | 'passwordless' | 'shared';
 
+/**
+ * Where a certificate is being used from, for copy detection: the same certificate from two
+ * networks or clients in overlapping sessions raises an alert (and may suspend it).
+ */
+export interface DeviceCertUse {
+  ip: string;
+  userAgent: string;
+  /** The browser session (stable for one browser across its sign-in). */
+  sessionId: string;
+}
+
 /** The outcome of checking a presented client certificate against the tenant's device CA. */
 export type DeviceCertVerification =
   { ok: true; userId: string; loginType: DeviceCertLoginType } | { ok: false; reason: string };
@@ -53,7 +64,11 @@ export interface AccessPolicy {
    * device CA, valid, not revoked, bound to an active user. Absent = no device-certificate
    * login in this deployment.
    */
-  verifyDeviceCertificate?(tenantId: string, pem: string): Promise<DeviceCertVerification>;
+  verifyDeviceCertificate?(
+    tenantId: string,
+    pem: string,
+    use?: DeviceCertUse,
+  ): Promise<DeviceCertVerification>;
   /** The user's live entrance passes (not revoked or expired), newest first, for the portal. */
   listEntrancePasses?(
     tenantId: string,

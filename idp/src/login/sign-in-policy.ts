@@ -5,12 +5,14 @@
  * - after the password: may this user sign in, and with which factors?
  * Both are audited with their reasons and a reference the deny page shows.
  */
+import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { html, type User } from '@sekisho/platform';
 import type { IdpServices } from '../services.ts';
 import type { PageContext } from '../routes/page-context.ts';
 import { sendPage } from '../routes/page-context.ts';
 import { idpMessages } from '../messages.ts';
+import { csrfToken } from '../session/web-session.ts';
 import {
   ENTRANCE_PASS_COOKIE,
   decideSafely,
@@ -45,10 +47,24 @@ export async function checkDeviceCertificate(
   const policy = services.policy;
   if (!pem || !policy.verifyDeviceCertificate) return undefined;
   try {
-    return await policy.verifyDeviceCertificate(tenantId, pem);
+    return await policy.verifyDeviceCertificate(tenantId, pem, {
+      ip: request.ip,
+      userAgent: String(request.headers['user-agent'] ?? '').slice(0, 512),
+      sessionId: browserSessionId(request),
+    });
   } catch {
     return { ok: false, reason: 'verify-error' };
   }
+}
+
+/**
+ * One browser's session for copy detection: its signed-in session id, else a hash of its
+ * CSRF token (kept by the browser's cookie until sign-in), else a new random value.
+ */
+function browserSessionId(request: FastifyRequest): string {
+  const sid = request.session.get('auth')?.sid;
+  if (sid) return sid;
+  return createHash('sha256').update(csrfToken(request)).digest('base64url').slice(0, 22);
 }
 
 /** The login type for the policy's `cert` terms: a verified certificate of this user (any user before sign-in). */

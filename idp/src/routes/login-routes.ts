@@ -39,6 +39,8 @@ const REASON_KEYS: Record<string, true> = Object.fromEntries(
     'not-issued-here',
     'revoked',
     'user-inactive',
+    'suspended',
+    'unknown-user',
   ].map((r) => [`login.deviceCertReason.${r}`, true]),
 );
 
