@@ -4,6 +4,7 @@
  *
  *   node bench/run.ts                       every benchmark
  *   node bench/run.ts login --seconds 5     one, with its flags
+ *   node bench/run.ts lock --pending 2000   Lock approvals (starts its own Redis and PostgreSQL)
  */
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';

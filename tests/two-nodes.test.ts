@@ -5,11 +5,8 @@
  * admin's session revocation hold on every node at once; SIGTERM shuts a node down cleanly.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { Agent, request as httpsRequest } from 'node:https';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { createApiTokenService, openDurableStore, systemClock } from '@sekisho/platform';
@@ -21,172 +18,19 @@ import {
   type TestPostgres,
   type TestRedis,
 } from '@sekisho/platform/test-support';
+import {
+  NodeBrowser,
+  send,
+  startNode,
+  waitReady,
+  type GatewayNode,
+} from './support/gateway-node.ts';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const NODE = `${ROOT}node_modules/.bin/node`;
 const LOCKOUT_THRESHOLD = 5;
 const IP_FAILURE_LIMIT = 8;
 const DEMO_ADMIN = 'admin@demo.example';
 const MEMBER = 'member@demo.example';
 const MEMBER_PASSWORD = 'a trusted passphrase 2024';
-
-/** TLS is self-signed per node; no keep-alive so SIGTERM finds no idle connection to wait for. */
-const agent = new Agent({ rejectUnauthorized: false, keepAlive: false });
-
-interface Response {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
-
-function send(
-  base: string,
-  method: string,
-  path: string,
-  headers: Record<string, string> = {},
-  body?: string,
-): Promise<Response> {
-  return new Promise((resolve, reject) => {
-    const req = httpsRequest(
-      new URL(path, base),
-      { method, agent, headers, timeout: 10_000 },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: res.headers,
-            body: Buffer.concat(chunks).toString('utf8'),
-          }),
-        );
-        res.on('error', reject);
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error(`${method} ${base}${path} timed out`)));
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-/** One browser talking to one node: keeps the cookies it is given, posts forms. */
-class Browser {
-  readonly base: string;
-  #cookies = new Map<string, string>();
-
-  constructor(base: string) {
-    this.base = base;
-  }
-
-  async request(
-    method: string,
-    path: string,
-    headers: Record<string, string> = {},
-    body?: string,
-  ): Promise<Response> {
-    const cookie = [...this.#cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    const res = await send(
-      this.base,
-      method,
-      path,
-      { ...(cookie && { cookie }), ...headers },
-      body,
-    );
-    const setCookie = res.headers['set-cookie'] ?? [];
-    for (const c of setCookie) {
-      const [pair = ''] = c.split(';');
-      const eq = pair.indexOf('=');
-      const name = pair.slice(0, eq).trim();
-      const value = pair.slice(eq + 1).trim();
-      if (value === '' || /expires=Thu, 01 Jan 1970/i.test(c)) this.#cookies.delete(name);
-      else this.#cookies.set(name, value);
-    }
-    return res;
-  }
-
-  get(path: string): Promise<Response> {
-    return this.request('GET', path);
-  }
-
-  postForm(path: string, form: Record<string, string>): Promise<Response> {
-    return this.request(
-      'POST',
-      path,
-      { 'content-type': 'application/x-www-form-urlencoded' },
-      new URLSearchParams(form).toString(),
-    );
-  }
-
-  /** GETs the login form (session cookie + CSRF token) and posts these credentials. */
-  async login(loginId: string, password: string): Promise<Response> {
-    const form = await this.get('/t/demo/login');
-    assert.equal(form.status, 200, form.body);
-    const csrf = /name="_csrf" value="([^"]+)"/.exec(form.body)?.[1];
-    assert.ok(csrf, 'the login form carries a CSRF token');
-    return this.postForm('/t/demo/login', { _csrf: csrf, loginId, password });
-  }
-}
-
-interface GatewayNode {
-  name: string;
-  child: ChildProcess;
-  base: string;
-  dataDir: string;
-  stdout(): string;
-  output(): string;
-  exited: Promise<number | null>;
-}
-
-function startNode(name: string, port: number, dataDir: string, env: Record<string, string>) {
-  const child = spawn(NODE, ['gateway/src/main.ts'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      ...process.env,
-      ...env,
-      DATA_DIR: dataDir,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      PUBLIC_URL: `https://localhost:${port}`,
-      SEKISHO_DEMO_TENANT: 'true',
-      LOG_LEVEL: 'warn',
-    },
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-  const exited = new Promise<number | null>((resolve) => {
-    child.once('error', () => resolve(-1));
-    child.once('exit', (code) => resolve(code));
-  });
-  const node: GatewayNode = {
-    name,
-    child,
-    base: `https://127.0.0.1:${port}`,
-    dataDir,
-    stdout: () => stdout,
-    output: () => `--- ${name} stdout\n${stdout}\n--- ${name} stderr\n${stderr}`,
-    exited,
-  };
-  return node;
-}
-
-/** Polls /readyz every 100 ms until 200; fails when the node exits or the deadline passes. */
-async function waitReady(node: GatewayNode, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let exitCode: number | null | undefined;
-  void node.exited.then((code) => (exitCode = code));
-  for (;;) {
-    if (exitCode !== undefined)
-      assert.fail(`${node.name} exited (${exitCode}) during start-up\n${node.output()}`);
-    const res = await send(node.base, 'GET', '/readyz').catch(() => undefined);
-    if (res?.status === 200) return;
-    if (Date.now() > deadline)
-      assert.fail(`${node.name} not ready after ${timeoutMs} ms\n${node.output()}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('two gateway nodes sharing PostgreSQL and Redis', { timeout: 60_000 }, () => {
   let postgres: TestPostgres | undefined;
@@ -218,8 +62,8 @@ describe('two gateway nodes sharing PostgreSQL and Redis', { timeout: 60_000 }, 
         makeTempDir('sekisho-node-a-'),
         makeTempDir('sekisho-node-b-'),
       ]);
-      a = startNode('node A', portA, dirA, env);
-      b = startNode('node B', portB, dirB, env);
+      a = startNode('node A', portA, dirA, { ...env, SEKISHO_DEMO_TENANT: 'true' });
+      b = startNode('node B', portB, dirB, { ...env, SEKISHO_DEMO_TENANT: 'true' });
       nodes.push(a, b);
       await Promise.all([waitReady(a, 30_000), waitReady(b, 30_000)]);
       db = new pg.Client({ connectionString: postgres.url });
@@ -257,7 +101,7 @@ describe('two gateway nodes sharing PostgreSQL and Redis', { timeout: 60_000 }, 
 
     // The printed password works, on either node.
     const other = nodes.find((n) => n !== printed[0])!;
-    const login = await new Browser(other.base).login(DEMO_ADMIN, demoPassword);
+    const login = await new NodeBrowser(other.base).login(DEMO_ADMIN, demoPassword);
     assert.equal(login.status, 303, login.body);
     assert.equal(login.headers.location, '/t/demo/portal');
   });
@@ -267,7 +111,7 @@ describe('two gateway nodes sharing PostgreSQL and Redis', { timeout: 60_000 }, 
       DEMO_ADMIN,
     ]);
     const adminId = admin.rows[0]!.id;
-    const browsers = [new Browser(a.base), new Browser(b.base)];
+    const browsers = [new NodeBrowser(a.base), new NodeBrowser(b.base)];
     const statuses: number[] = [];
     for (let i = 0; i < LOCKOUT_THRESHOLD; i++) {
       const res = await browsers[i % 2]!.login(DEMO_ADMIN, `wrong password ${i}`);
@@ -332,7 +176,7 @@ describe('two gateway nodes sharing PostgreSQL and Redis', { timeout: 60_000 }, 
     assert.equal(created.status, 201, created.body);
     const member = JSON.parse(created.body) as { id: string };
 
-    const browser = new Browser(b.base);
+    const browser = new NodeBrowser(b.base);
     const login = await browser.login(MEMBER, MEMBER_PASSWORD);
     assert.equal(login.status, 303, login.body);
     assert.equal(login.headers.location, '/t/demo/portal');
@@ -353,7 +197,7 @@ describe('two gateway nodes sharing PostgreSQL and Redis', { timeout: 60_000 }, 
   });
 
   it('throttles a burst of failed logins from one address on both nodes with Retry-After', async () => {
-    const browsers = [new Browser(a.base), new Browser(b.base)];
+    const browsers = [new NodeBrowser(a.base), new NodeBrowser(b.base)];
     // The five wrong passwords above came from this address too; three more reach the limit.
     const statuses: number[] = [];
     for (let i = 0; i < IP_FAILURE_LIMIT; i++) {

@@ -93,7 +93,7 @@ export const lockStaticFiles: FastifyPluginAsync<{ platform: Platform; webDir?: 
         scope: base,
         display: 'standalone',
         background_color: '#ffffff',
-        theme_color: '#1f2937',
+        theme_color: '#1f3a5f',
         icons: [
           { src: `${base}icon.svg`, sizes: 'any', type: 'image/svg+xml' },
           { src: `${base}icon-192.png`, sizes: '192x192', type: 'image/png' },
