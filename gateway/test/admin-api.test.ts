@@ -6,6 +6,7 @@
  * CSV export, API tokens and the OpenAPI document. In-process on a real PostgreSQL.
  */
 import assert from 'node:assert/strict';
+import { sql } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
@@ -261,7 +262,13 @@ describe('admin API', () => {
       assert.equal(created.statusCode, 201, created.body);
       assert.equal(json<{ slug: string; maxUsers: number }>(created).slug, slug);
       assert.equal(json<{ maxUsers: number }>(created).maxUsers, 7);
-      assert.ok(await t.platform.tenants.getBySlug(slug));
+      const tenant = await t.platform.tenants.getBySlug(slug);
+      assert.ok(tenant);
+      const ca = await sql<{ n: number }>`
+        SELECT count(*)::int AS n FROM device_cas WHERE tenant_id = ${tenant.id}`.execute(
+        t.platform.store.db,
+      );
+      assert.equal(ca.rows[0]?.n, 1, 'the tenant has its device-certificate CA from the start');
 
       const refused = await call('POST', '/api/tenants', {
         token: s.token,

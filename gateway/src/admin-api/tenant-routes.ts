@@ -1,15 +1,19 @@
+/**
+ * Tenants: the operator creates, changes and deletes them; tenant admins read their own.
+ * A new tenant gets its device-certificate CA at once, so MDM tools can fetch it on day one.
+ */
 import type { FastifyRequest } from 'fastify';
-/** Tenants: the operator creates, changes and deletes them; tenant admins read their own. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@fastify/type-provider-typebox';
 import { SekishoError, type Platform } from '@sekisho/platform';
+import type { DeviceCertService } from '@sekisho/device-cert';
 import { Tenant, TenantCreate, TenantParams, TenantPatch, problems } from './schemas.ts';
 import { routeTenant, auditAdminAction } from './principal.ts';
 
-export const tenantRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = async (
-  app,
-  { platform },
-) => {
+export const tenantRoutes: FastifyPluginAsyncTypebox<{
+  platform: Platform;
+  deviceCerts: DeviceCertService;
+}> = async (app, { platform, deviceCerts }) => {
   const audit = (
     request: FastifyRequest,
     action: string,
@@ -43,6 +47,7 @@ export const tenantRoutes: FastifyPluginAsyncTypebox<{ platform: Platform }> = a
     },
     async (request, reply) => {
       const tenant = await platform.tenants.create(request.body);
+      await deviceCerts.ensureCa(tenant.id);
       await audit(request, 'tenant.create', tenant.id, { slug: tenant.slug });
       return reply.code(201).send(tenant);
     },

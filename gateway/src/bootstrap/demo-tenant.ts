@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { SekishoError, hashPassword, type Platform } from '@sekisho/platform';
+import { createDeviceCertService } from '@sekisho/device-cert';
 
 export const DEMO_ADMIN_LOGIN = 'admin@demo.example';
 
@@ -23,6 +24,7 @@ export async function bootstrapDemoTenant(
     if (err instanceof SekishoError && err.code === 'ERR_CONFLICT') return undefined; // another node won
     throw err;
   }
+  await createDeviceCertService({ platform }).ensureCa(tenant.id);
   const password = randomBytes(15).toString('base64url');
   if (await platform.users.getByLoginId(tenant.id, DEMO_ADMIN_LOGIN)) return undefined;
   const user = await platform.users

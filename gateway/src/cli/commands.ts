@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { createIdpServices, kindHandler } from '@sekisho/idp';
+import { createDeviceCertService } from '@sekisho/device-cert';
 import { randomBytes } from 'node:crypto';
 import {
   CONFIG_ENTRIES,
@@ -64,6 +65,7 @@ export const COMMANDS: readonly Command[] = [
         verifiedDomains: list(f, 'domain'),
         defaultLocale: locale === 'en' ? 'en' : locale === 'ja' ? 'ja' : undefined,
       });
+      await createDeviceCertService({ platform: p! }).ensureCa(tenant.id);
       await p!.audit.record({
         tenantId: null,
         actor: cli,
