@@ -174,8 +174,11 @@ describe('the request context over mutual TLS', () => {
     assert.match(cert.subject, /O=Acme\nCN=device-1/);
   });
 
-  test('an unverified certificate or none gives no certificate', async () => {
-    assert.equal(await get('rogue'), null);
+  test('an unverified certificate is reported as unverified; none gives no certificate', async () => {
+    const rogue = await get('rogue');
+    assert.equal(rogue?.source, 'tls');
+    assert.equal(rogue.tlsVerified, false);
+    assert.equal((await get('device'))?.tlsVerified, true);
     assert.equal(await get(undefined), null);
   });
 

@@ -1,8 +1,10 @@
 /**
  * The client certificate of a request, as data for the device-certificate check.
  *
- * - From our own TLS handshake only when the socket is `authorized` (the chain verified
- *   against the listener's CAs); a presented but unverified certificate is not reported.
+ * - From our own TLS handshake whenever the client presented one, with `tlsVerified` saying
+ *   whether the chain verified against the listener's CAs. An unverified one is still
+ *   reported so the device-certificate check can name the real reason (expired, unknown
+ *   issuer, wrong usage...) instead of "no certificate"; it decides on its own full check.
  * - From a forwarded header (FORWARDED_CERT_HEADER) only when the direct peer is a trusted
  *   proxy that terminated TLS: URL-encoded PEM (nginx `$ssl_client_escaped_cert`, AWS ALB),
  *   PEM with spaces for line breaks, or bare base64 DER. Anything unparsable is no
@@ -19,6 +21,8 @@ import type { TLSSocket } from 'node:tls';
 export interface ClientCertificate {
   /** `tls`: verified in our handshake; `forwarded`: passed on by a trusted proxy. */
   readonly source: 'tls' | 'forwarded';
+  /** For `tls`: the handshake verified the chain; `forwarded`: the proxy's word (true). */
+  readonly tlsVerified: boolean;
   readonly pem: string;
   /** SHA-256 of the DER, as X509Certificate#fingerprint256 (`AB:CD:...`). */
   readonly fingerprint: string;
@@ -34,7 +38,11 @@ const MAX_HEADER_LENGTH = 16 * 1024;
 const PEM = /^-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\s]+)-----END CERTIFICATE-----$/;
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
-function describe(der: Buffer, source: ClientCertificate['source']): ClientCertificate | undefined {
+function describe(
+  der: Buffer,
+  source: ClientCertificate['source'],
+  tlsVerified = true,
+): ClientCertificate | undefined {
   let x509: X509Certificate;
   try {
     x509 = new X509Certificate(der);
@@ -43,6 +51,7 @@ function describe(der: Buffer, source: ClientCertificate['source']): ClientCerti
   }
   return Object.freeze({
     source,
+    tlsVerified,
     pem: x509.toString(),
     fingerprint: x509.fingerprint256,
     subject: x509.subject,
@@ -57,11 +66,11 @@ function isTlsSocket(socket: Socket): socket is TLSSocket {
   return 'encrypted' in socket && socket.encrypted === true;
 }
 
-/** The certificate our TLS handshake verified, if any. */
+/** The certificate presented in our TLS handshake, if any, and whether the handshake verified it. */
 export function certificateFromSocket(socket: Socket): ClientCertificate | undefined {
-  if (!isTlsSocket(socket) || !socket.authorized) return undefined;
+  if (!isTlsSocket(socket)) return undefined;
   const peer = socket.getPeerCertificate(false);
-  return peer.raw ? describe(peer.raw, 'tls') : undefined;
+  return peer?.raw ? describe(peer.raw, 'tls', socket.authorized) : undefined;
 }
 
 /**
