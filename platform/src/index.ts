@@ -6,6 +6,7 @@
 export * from './errors.ts';
 export * from './clock.ts';
 export * from './ids.ts';
+export * from './factors.ts';
 export { loadConfig, redactConfig, ConfigError, type ConfigProblem } from './config/load.ts';
 export { CONFIG_ENTRIES, type Config } from './config/schema.ts';
 

@@ -15,17 +15,11 @@ import type {
 } from '@sekisho/idp';
 import { decide, type Decision, type Stage } from './engine/decide.ts';
 import { createPolicyLoader } from './engine/load-policy.ts';
-import type { FactorKind } from './engine/policy-model.ts';
+import { FACTOR_KINDS, type FactorKind } from './engine/policy-model.ts';
 import { evaluate } from './condition/evaluate.ts';
 import { createEntrancePassStore } from './store/entrance-passes.ts';
 import { createPolicyStore } from './store/policy-store.ts';
 import type { PolicyDatabase } from './store/tables.ts';
-
-/**
- * The second factors that exist where a factor service (Lock: push approval, TOTP, email
- * codes) is wired in; without one, no factor is available and nothing can be enrolled.
- */
-export const ALL_FACTORS: readonly FactorKind[] = ['lock', 'totp', 'email_otp'];
 
 export interface PolicyRequest {
   tenant: Tenant;
@@ -44,7 +38,8 @@ export interface PolicyServiceOptions {
 
 export function createPolicyService(platform: Platform, options: PolicyServiceOptions = {}) {
   const { deviceCerts, factors } = options;
-  const availableFactors: readonly FactorKind[] = factors ? ALL_FACTORS : [];
+  // Every factor kind exists where a factor service (Lock) is wired in; without one, none.
+  const availableFactors: readonly FactorKind[] = factors ? FACTOR_KINDS : [];
   const enrolledFactors = async (tenantId: string, userId: string): Promise<FactorKind[]> =>
     factors ? await factors.enrolled(tenantId, userId) : [];
   const db = platform.store.db as unknown as Kysely<PolicyDatabase>;

@@ -6,31 +6,14 @@
  * Every `verify*` call consumes what it accepts (a TOTP step, an emergency code, an email
  * code, an approval) so nothing verifies twice.
  */
-export type FactorKind = 'lock' | 'totp' | 'email_otp';
+import type {
+  ApprovalState,
+  FactorKind,
+  StartApprovalInput,
+  StartedApproval,
+} from '@sekisho/platform';
 
-/** Where a Lock approval stands; `refused` = not even sent (fatigue limit, auto-refusal). */
-export type ApprovalState =
-  | { state: 'pending'; expiresAt: Date }
-  | { state: 'approved' }
-  | { state: 'denied'; reason: 'user-denied' | 'wrong-number' | 'reported' }
-  | { state: 'expired' }
-  | { state: 'consumed' };
-
-export interface StartApprovalInput {
-  tenantId: string;
-  userId: string;
-  /** What the user is signing in to, shown in the app ("Sekisho portal" when none). */
-  application?: string | undefined;
-  ip: string;
-  userAgent?: string | undefined;
-}
-
-export interface StartedApproval {
-  id: string;
-  /** The two-digit number the login page shows and the user types in the app. */
-  number: string;
-  expiresAt: Date;
-}
+export type { ApprovalState, FactorKind, StartApprovalInput, StartedApproval };
 
 export interface SecondFactorPort {
   /** The factors this user has set up (email_otp when the tenant allows it and the user has an address). */

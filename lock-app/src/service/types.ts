@@ -1,35 +1,14 @@
 /**
- * The second-factor types the IdP's `SecondFactorPort` (idp/src/login/second-factor.ts) expects,
- * declared here again so lock-app never imports @sekisho/idp; the gateway passes the Lock
- * service where the port is wanted, and the type checker matches the two structurally.
+ * The Lock service's types. The second-factor vocabulary (factor kinds, approval states) is
+ * platform's, shared with the IdP's `SecondFactorPort` and the policy engine.
  */
-export type FactorKind = 'lock' | 'totp' | 'email_otp';
-
-export type DenyReason = 'user-denied' | 'wrong-number' | 'reported';
-
-/** Where a Lock approval stands; `refused` requests never get this far (they throw). */
-export type ApprovalState =
-  | { state: 'pending'; expiresAt: Date }
-  | { state: 'approved' }
-  | { state: 'denied'; reason: DenyReason }
-  | { state: 'expired' }
-  | { state: 'consumed' };
-
-export interface StartApprovalInput {
-  tenantId: string;
-  userId: string;
-  /** What the user is signing in to, shown in the app ("Sekisho portal" when none). */
-  application?: string | undefined;
-  ip: string;
-  userAgent?: string | undefined;
-}
-
-export interface StartedApproval {
-  id: string;
-  /** The two-digit number the login page shows and the user types in the app. */
-  number: string;
-  expiresAt: Date;
-}
+export type {
+  ApprovalDenyReason as DenyReason,
+  ApprovalState,
+  FactorKind,
+  StartApprovalInput,
+  StartedApproval,
+} from '@sekisho/platform';
 
 export interface LockDeviceInfo {
   name: string;

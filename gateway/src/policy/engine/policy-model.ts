@@ -5,8 +5,8 @@
  */
 import type { Condition } from '../condition-types.ts';
 
-export type FactorKind = 'lock' | 'totp' | 'email_otp';
-export const FACTOR_KINDS: readonly FactorKind[] = ['lock', 'totp', 'email_otp'];
+import type { FactorKind } from '@sekisho/platform';
+export { FACTOR_KINDS, type FactorKind } from '@sekisho/platform';
 
 export interface PolicyGroup {
   id: string;
