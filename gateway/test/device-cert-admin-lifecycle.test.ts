@@ -6,24 +6,14 @@
  * reminders. Real app on a real PostgreSQL; mails read back from the outbox.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'csv-parse/sync';
-import type { LightMyRequestResponse } from 'fastify';
 import { simpleParser } from 'mailparser';
-import { hashPassword, type User } from '@sekisho/platform';
+import type { User } from '@sekisho/platform';
 import { createDeviceCertService, type DeviceCertService } from '@sekisho/device-cert';
 import { deliverDeviceCertMails, sendDeviceCertReminders } from '../src/jobs/device-cert-jobs.ts';
-import {
-  TEST_PASSWORD,
-  seedTenant,
-  startTestApp,
-  type SeededTenant,
-  type TestApp,
-} from './support/test-app.ts';
+import { deviceCertAdminKit, openssl } from './support/device-cert-admin-kit.ts';
+import { startTestApp, type SeededTenant, type TestApp } from './support/test-app.ts';
 
 interface ApiCert {
   id: string;
@@ -46,22 +36,17 @@ const HEADER = 'login_id,os,device_id_type,device_id,description,login_type,mail
 
 /** A self-signed CA certificate (basicConstraints CA:TRUE) made by openssl. */
 function makeCa(cn: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'sekisho-dc-anchor-'));
-  try {
-    const r = spawnSync(
-      'openssl',
-      [
-        ...['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '30'],
-        ...['-keyout', 'key.pem', '-out', 'ca.pem', '-subj', `/CN=${cn}`],
-        ...['-addext', 'basicConstraints=critical,CA:TRUE'],
-      ],
-      { cwd: dir, encoding: 'utf8' },
-    );
-    assert.equal(r.status, 0, r.stderr);
-    return readFileSync(join(dir, 'ca.pem'), 'utf8');
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const r = openssl(
+    [
+      ...['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '30'],
+      ...['-keyout', 'key.pem', '-out', 'ca.pem', '-subj', `/CN=${cn}`],
+      ...['-addext', 'basicConstraints=critical,CA:TRUE'],
+    ],
+    undefined,
+    'ca.pem',
+  );
+  assert.equal(r.status, 0, r.out);
+  return r.file;
 }
 
 describe('device-certificate admin API: bulk, mail, list, lifecycle', () => {
@@ -75,44 +60,9 @@ describe('device-certificate admin API: bulk, mail, list, lifecycle', () => {
   });
   after(() => t.close());
 
-  const call = (method: string, url: string, token: string, body?: unknown, type?: string) =>
-    t.app.inject({
-      method: method as 'GET',
-      url,
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(body !== undefined && { 'content-type': type ?? 'application/json' }),
-      },
-      ...(body !== undefined && {
-        payload: typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body),
-      }),
-    });
-
-  function problem(res: LightMyRequestResponse, status: number, code: string) {
-    assert.equal(res.statusCode, status, res.body);
-    assert.match(String(res.headers['content-type']), /^application\/problem\+json/);
-    const p = res.json<{ title: string; detail: string }>();
-    assert.equal(p.title, code);
-    return p;
-  }
-
-  async function seed(maxDeviceCerts = 20): Promise<SeededTenant> {
-    n += 1;
-    const s = await seedTenant(t.platform, `dcl${n}-${Date.now().toString(36)}`);
-    await t.platform.tenants.update(s.tenant.id, { maxDeviceCerts });
-    return s;
-  }
-
-  async function addUser(s: SeededTenant, name: string, locale?: 'ja' | 'en'): Promise<User> {
-    const loginId = `${name}@${s.tenant.slug}.example`;
-    return t.platform.users.create(
-      s.tenant.id,
-      { loginId, displayName: name, email: loginId, ...(locale && { locale }) },
-      await hashPassword(TEST_PASSWORD),
-    );
-  }
-
-  const base = (s: SeededTenant) => `/api/tenants/${s.tenant.slug}/device-certificates`;
+  const kit = deviceCertAdminKit(() => t, 'dcl');
+  const { call, problem, addUser, base } = kit;
+  const seed = (maxDeviceCerts = 20) => kit.seed(maxDeviceCerts);
 
   async function issue(s: SeededTenant, user: User, extra: Record<string, unknown> = {}) {
     const res = await call('POST', base(s), s.token, {

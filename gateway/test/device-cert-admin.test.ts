@@ -7,21 +7,11 @@
  * PostgreSQL, real openssl.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { LightMyRequestResponse } from 'fastify';
-import { hashPassword, type User } from '@sekisho/platform';
+import type { User } from '@sekisho/platform';
 import { createDeviceCertService, type DeviceCertService } from '@sekisho/device-cert';
-import {
-  TEST_PASSWORD,
-  seedTenant,
-  startTestApp,
-  type SeededTenant,
-  type TestApp,
-} from './support/test-app.ts';
+import { deviceCertAdminKit, openssl } from './support/device-cert-admin-kit.ts';
+import { startTestApp, type SeededTenant, type TestApp } from './support/test-app.ts';
 
 interface ApiCert {
   id: string;
@@ -33,12 +23,6 @@ interface ApiCert {
   hasServerKey: boolean;
   certificatePem: string;
   device: { os: string; deviceIdType: string; deviceId: string; description: string };
-}
-interface Problem {
-  title: string;
-  status: number;
-  detail: string;
-  problems?: { field: string; message: string }[];
 }
 interface CreatedDownload {
   token: string;
@@ -55,50 +39,23 @@ const DEVICE = {
   description: 'Laptop',
 };
 
-/** Runs openssl in a temp dir with `input` as file `in`; returns status and output. */
-function openssl(args: string[], input: Buffer | string) {
-  const dir = mkdtempSync(join(tmpdir(), 'sekisho-dc-admin-'));
-  try {
-    writeFileSync(join(dir, 'in'), input);
-    const r = spawnSync('openssl', args, { cwd: dir, encoding: 'utf8' });
-    return { status: r.status, out: `${r.stdout}${r.stderr}` };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
 /** A fresh RSA key and a CSR for it, made by openssl. */
 function makeCsr(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'sekisho-dc-csr-'));
-  try {
-    const r = spawnSync(
-      'openssl',
-      [
-        'req',
-        '-new',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-keyout',
-        'key.pem',
-        '-subj',
-        '/CN=mdm-device',
-        '-out',
-        'csr.pem',
-      ],
-      { cwd: dir, encoding: 'utf8' },
-    );
-    assert.equal(r.status, 0, r.stderr);
-    return readFileSync(join(dir, 'csr.pem'), 'utf8');
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const r = openssl(
+    [
+      ...['req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'key.pem'],
+      ...['-subj', '/CN=mdm-device', '-out', 'csr.pem'],
+    ],
+    undefined,
+    'csr.pem',
+  );
+  assert.equal(r.status, 0, r.out);
+  return r.file;
 }
 
 describe('device-certificate admin API', () => {
   let t: TestApp;
   let certs: DeviceCertService;
-  let n = 0;
 
   before(async () => {
     t = await startTestApp();
@@ -106,42 +63,10 @@ describe('device-certificate admin API', () => {
   });
   after(() => t.close());
 
-  const call = (method: string, url: string, token: string, body?: unknown) =>
-    t.app.inject({
-      method: method as 'GET',
-      url,
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(body !== undefined && { 'content-type': 'application/json' }),
-      },
-      ...(body !== undefined && { payload: JSON.stringify(body) }),
-    });
-
-  function assertProblem(res: LightMyRequestResponse, status: number, code: string): Problem {
-    assert.equal(res.statusCode, status, res.body);
-    assert.match(String(res.headers['content-type']), /^application\/problem\+json/);
-    const p = res.json<Problem>();
-    assert.equal(p.title, code);
-    return p;
-  }
-
-  async function seed(maxDeviceCerts = 10): Promise<SeededTenant> {
-    n += 1;
-    const s = await seedTenant(t.platform, `dca${n}-${Date.now().toString(36)}`);
-    await t.platform.tenants.update(s.tenant.id, { maxDeviceCerts });
-    return s;
-  }
-
-  async function addUser(s: SeededTenant, name: string): Promise<User> {
-    const loginId = `${name}@${s.tenant.slug}.example`;
-    return t.platform.users.create(
-      s.tenant.id,
-      { loginId, displayName: name, email: loginId },
-      await hashPassword(TEST_PASSWORD),
-    );
-  }
-
-  const base = (s: SeededTenant) => `/api/tenants/${s.tenant.slug}/device-certificates`;
+  const kit = deviceCertAdminKit(() => t, 'dca');
+  const { call, addUser, base } = kit;
+  const assertProblem = kit.problem;
+  const seed = (maxDeviceCerts = 10) => kit.seed(maxDeviceCerts);
 
   async function issue(s: SeededTenant, user: User, token = s.token, extra = {}): Promise<ApiCert> {
     const res = await call('POST', base(s), token, {
