@@ -79,9 +79,10 @@ function registerServiceWorker() {
 async function switchLanguage() {
   const lang = currentLang() === 'ja' ? 'en' : 'ja';
   setLang(lang);
-  await putValue('settings', 'lang', lang);
   translateStatic();
   showStatus('');
+  // The service worker reads the choice from IndexedDB for its notifications.
+  await putValue('settings', 'lang', lang);
   await openTab(current);
 }
 
