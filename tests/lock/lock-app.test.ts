@@ -376,7 +376,7 @@ describe('the Lock app in Chromium', { timeout: 240_000 }, () => {
     assert.match((await page.textContent('#ios')) ?? '', /ホーム画面に追加/);
     assert.equal(await page.textContent('.tab[data-tab="requests"]'), 'ログイン承認');
     await page.click('#lang');
-    await page.waitForFunction(() => document.documentElement.lang === 'en');
+    await page.locator('html[lang="en"]').waitFor({ state: 'attached' });
     assert.match((await page.textContent('#ios')) ?? '', /Add to Home Screen/);
 
     await iphone.addInitScript(() =>
