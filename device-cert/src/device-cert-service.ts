@@ -44,6 +44,7 @@ import { pkcs12, type Pkcs12Options } from './service/pkcs12.ts';
 import { recordUse, type CertificateUse } from './service/record-use.ts';
 import { toDeviceCertificate as toRecord, type DeviceCertificate } from './service/records.ts';
 import { renew } from './service/renew.ts';
+import { resume } from './service/resume.ts';
 import { sendRenewalReminders } from './service/renewal-reminders.ts';
 import { revoke, revokeAllOfUser, type RevocationReason } from './service/revoke.ts';
 import {
@@ -94,6 +95,8 @@ export interface DeviceCertService {
   exportCsv(tenantId: string, filter?: DeviceCertFilter): Promise<string>;
   renew(tenantId: string, certId: string): Promise<DeviceCertificate>;
   markReplacing(tenantId: string, certId: string): Promise<DeviceCertificate>;
+  /** Lets a suspended (suspected copy) certificate work again; it leaves the CRL. */
+  resume(tenantId: string, certId: string): Promise<DeviceCertificate>;
   /** DER PKCS#12 of a server-generated key; `legacy` = 3DES + SHA-1 MAC. */
   pkcs12(tenantId: string, certId: string, options: Pkcs12Options): Promise<Buffer>;
   createDownload(
@@ -167,6 +170,7 @@ export function createDeviceCertService(options: DeviceCertServiceOptions): Devi
     exportCsv: (tenantId, filter) => exportCsv(deps, tenantId, filter),
     renew: (tenantId, certId) => renew(deps, tenantId, certId),
     markReplacing: (tenantId, certId) => markReplacing(deps, tenantId, certId),
+    resume: (tenantId, certId) => resume(deps, tenantId, certId),
     pkcs12: (tenantId, certId, o) => pkcs12(deps, tenantId, certId, o),
     createDownload: (tenantId, certId, o) => createDownload(deps, tenantId, certId, o),
     redeemDownload: (tenantId, token, password, o) =>

@@ -345,6 +345,44 @@ describe('device-certificate admin API: bulk, mail, list, lifecycle', () => {
     assert.equal(audit[0]?.target_id, old.id);
   });
 
+  it('resumes a suspended copy once checked: it works again and leaves the CRL', async () => {
+    const s = await seed();
+    const u = await addUser(s, 'res');
+    const cert = await issue(s, u);
+    await certs.updateSettings(s.tenant.id, { autoSuspendCopies: true });
+    const use = (ip: string, sessionId: string) =>
+      certs.recordUse(s.tenant.id, cert.id, { ip, userAgent: 'UA', sessionId });
+    await use('198.51.100.7', 'a');
+    await use('192.0.2.7', 'b');
+    const pem = (await certs.get(s.tenant.id, cert.id))?.certificatePem ?? '';
+    assert.equal((await certs.verifyClientCertificate(s.tenant.id, pem)).ok, false);
+    const crlHas = async () => {
+      const res = await t.app.inject(`/t/${s.tenant.slug}/device-ca/crl?format=pem`);
+      return openssl(['crl', '-noout', '-text', '-in', 'in'], res.body).out.includes(
+        `Serial Number: ${cert.serial}`,
+      );
+    };
+    assert.equal(await crlHas(), true, 'on hold while suspended');
+
+    const ro = (
+      await t.platform.tokens.create({ tenantId: s.tenant.id, name: 'ro', role: 'read_only_admin' })
+    ).token;
+    problem(await call('POST', `${base(s)}/${cert.id}/resume`, ro), 403, 'ERR_FORBIDDEN');
+    const res = await call('POST', `${base(s)}/${cert.id}/resume`, s.token);
+    assert.equal(res.statusCode, 200, res.body);
+    assert.equal(res.json<ApiCert>().status, 'in_use');
+    assert.equal((await certs.verifyClientCertificate(s.tenant.id, pem)).ok, true);
+    assert.equal(await crlHas(), false, 'the hold is lifted');
+    problem(
+      await call('POST', `${base(s)}/${cert.id}/resume`, s.token),
+      409,
+      'ERR_DEVICE_CERT_STATUS',
+    );
+    const audit = await t.platform.audit.search(s.tenant.id, { action: 'device-cert.resume' });
+    assert.equal(audit.length, 1);
+    assert.equal(audit[0]?.target_id, cert.id);
+  });
+
   it('settings: defaults, a change only admins with write access make, and links that follow it', async () => {
     const s = await seed();
     const u = await addUser(s, 'set');

@@ -1,9 +1,11 @@
 /**
  * What happens when a copy is suspected (see `record-use.ts`): suspend our certificate when
- * the tenant asks for it (every time, so a resumed copy is stopped again), and alert once per
- * certificate per (UTC) day — audit `device-cert.copy-suspected` and a mail to the tenant admins.
+ * the tenant asks for it (every time, so a resumed copy is stopped again; `resume.ts`) and put
+ * it on the CRL as `certificateHold`; alert once per certificate per (UTC) day — audit
+ * `device-cert.copy-suspected` and a mail to the tenant admins.
  */
 import type { Tenant } from '@sekisho/platform';
+import { regenerateCrl } from './crl.ts';
 import type { DeviceCertDeps } from './deps.ts';
 import { deviceCertMail, deviceLabel } from './mail-texts.ts';
 import { mailTenantAdmins } from './notify-admins.ts';
@@ -13,14 +15,19 @@ import { getSettings } from './settings.ts';
 
 const DAY_MS = 86_400_000;
 
+/** Suspends the certificate and puts it on the CRL (`certificateHold`) in one transaction. */
 async function suspend(deps: DeviceCertDeps, row: DeviceCertRow): Promise<boolean> {
-  const res = await deps.db
-    .updateTable('device_certificates')
-    .set({ status: 'suspended', suspended_at: deps.platform.clock.now() })
-    .where('id', '=', row.id)
-    .where('status', 'in', ['not_downloaded', 'downloaded', 'in_use', 'renewed', 'replacing'])
-    .executeTakeFirst();
-  return Number(res.numUpdatedRows) > 0;
+  return deps.db.transaction().execute(async (trx) => {
+    const res = await trx
+      .updateTable('device_certificates')
+      .set({ status: 'suspended', suspended_at: deps.platform.clock.now() })
+      .where('id', '=', row.id)
+      .where('status', 'in', ['not_downloaded', 'downloaded', 'in_use', 'renewed', 'replacing'])
+      .executeTakeFirst();
+    if (!Number(res.numUpdatedRows)) return false;
+    await regenerateCrl(deps, trx, row.tenant_id);
+    return true;
+  });
 }
 
 export async function raiseCopyAlert(

@@ -7,6 +7,7 @@
  *   stored, so two revocations at once cannot publish an older CRL over a newer one.
  * - thisUpdate is the platform clock; nextUpdate is `crlDays` later. A CRL older than a day is
  *   reissued on read, so a published one always has at least `crlDays - 1` days left.
+ * - What it lists, and why: `crl-entries.ts`.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -15,6 +16,7 @@ import { SekishoError } from '@sekisho/platform';
 import type { DeviceCertDatabase } from '../store/tables.ts';
 import { caKeyContext, type DeviceCertDeps } from './deps.ts';
 import { withOpenssl } from './openssl.ts';
+import { crlEntries, swapEndedSince } from './crl-entries.ts';
 import { ensureCa } from './tenant-ca.ts';
 
 export interface Crl {
@@ -49,7 +51,7 @@ function toCrl(pem: string, crlNumber: number, thisUpdate: Date, crlDays: number
   };
 }
 
-/** Makes and stores a new CRL inside `trx`; call after any revocation. */
+/** Makes and stores a new CRL inside `trx`; call after any change to what it lists. */
 export async function regenerateCrl(
   deps: DeviceCertDeps,
   trx: Transaction<DeviceCertDatabase>,
@@ -62,22 +64,14 @@ export async function regenerateCrl(
     .returning(['crl_number', 'certificate_pem', 'private_key_sealed'])
     .executeTakeFirst();
   if (!ca) throw new SekishoError('ERR_INTERNAL', 'tenant CA missing');
-  const revoked = await trx
-    .selectFrom('device_certificates')
-    .select(['serial', 'not_after', 'revoked_at', 'revocation_reason'])
-    .where('tenant_id', '=', tenantId)
-    .where('status', '=', 'revoked')
-    .orderBy('serial')
-    .execute();
-  const index = revoked
-    .map((r) => {
-      const when = asn1Time(r.revoked_at ?? r.not_after);
-      const reason = r.revocation_reason ?? 'unspecified';
-      return `R\t${asn1Time(r.not_after)}\t${when},${reason}\t${r.serial}\tunknown\t/CN=device\n`;
-    })
-    .join('');
   const thisUpdate = deps.platform.clock.now();
   thisUpdate.setMilliseconds(0);
+  const index = (await crlEntries(trx, tenantId, thisUpdate))
+    .map((e) => {
+      const when = asn1Time(e.revokedAt);
+      return `R\t${asn1Time(e.notAfter)}\t${when},${e.reason}\t${e.serial}\tunknown\t/CN=device\n`;
+    })
+    .join('');
   const nextUpdate = new Date(thisUpdate.getTime() + deps.crlDays * 86_400_000);
   const number = Number(ca.crl_number);
   const keyPem = deps.platform.secretBox.open(ca.private_key_sealed, caKeyContext(tenantId));
@@ -128,7 +122,10 @@ crl_extensions = crl_ext
 authorityKeyIdentifier = keyid:always
 `;
 
-/** The current CRL, made on first use and reissued when a day old. */
+/**
+ * The current CRL, made on first use and reissued when a day old, when a device swap ended
+ * since it was made, or when it was marked stale (a user with certificates was deleted).
+ */
 export async function currentCrl(deps: DeviceCertDeps, tenantId: string): Promise<Crl> {
   await ensureCa(deps, tenantId);
   const row = await deps.db
@@ -136,11 +133,12 @@ export async function currentCrl(deps: DeviceCertDeps, tenantId: string): Promis
     .select(['crl_pem', 'crl_number', 'crl_this_update'])
     .where('tenant_id', '=', tenantId)
     .executeTakeFirstOrThrow();
-  const now = deps.platform.clock.now().getTime();
+  const now = deps.platform.clock.now();
   if (
     row.crl_pem &&
     row.crl_this_update &&
-    now - row.crl_this_update.getTime() < REISSUE_AFTER_MS
+    now.getTime() - row.crl_this_update.getTime() < REISSUE_AFTER_MS &&
+    !(await swapEndedSince(deps.db, tenantId, row.crl_this_update, now))
   ) {
     return toCrl(row.crl_pem, Number(row.crl_number), row.crl_this_update, deps.crlDays);
   }

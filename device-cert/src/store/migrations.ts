@@ -104,4 +104,40 @@ export const deviceCertMigrations: readonly Migration[] = [
       ]);
     },
   },
+  {
+    // A certificate row deleted while it could still be valid (its user was deleted) moves to
+    // device_cert_withdrawn, so the CRL keeps listing it until its notAfter, and the stored
+    // CRL is marked stale so the next read reissues it. A trigger covers every way a user is
+    // deleted (admin API, CLI, imports); a deleted tenant takes everything with it.
+    name: 'device-cert-003-withdrawn-certificates',
+    async up(db) {
+      await runStatements(db, [
+        `CREATE TABLE device_cert_withdrawn (
+          tenant_id uuid NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+          serial text NOT NULL,
+          not_after timestamptz NOT NULL,
+          revoked_at timestamptz NOT NULL,
+          revocation_reason text NOT NULL,
+          PRIMARY KEY (tenant_id, serial)
+        )`,
+        `CREATE FUNCTION device_cert_withdraw() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          IF OLD.not_after > now() AND EXISTS (SELECT 1 FROM tenants WHERE id = OLD.tenant_id) THEN
+            INSERT INTO device_cert_withdrawn
+              (tenant_id, serial, not_after, revoked_at, revocation_reason)
+            VALUES (
+              OLD.tenant_id, OLD.serial, OLD.not_after,
+              CASE WHEN OLD.status = 'revoked' THEN coalesce(OLD.revoked_at, now()) ELSE now() END,
+              CASE WHEN OLD.status = 'revoked' THEN coalesce(OLD.revocation_reason, 'unspecified')
+                ELSE 'cessationOfOperation' END)
+            ON CONFLICT DO NOTHING;
+            UPDATE device_cas SET crl_this_update = NULL WHERE tenant_id = OLD.tenant_id;
+          END IF;
+          RETURN OLD;
+        END $$`,
+        `CREATE TRIGGER device_certificates_withdraw AFTER DELETE ON device_certificates
+          FOR EACH ROW EXECUTE FUNCTION device_cert_withdraw()`,
+      ]);
+    },
+  },
 ];

@@ -101,10 +101,20 @@ export interface DeviceCertDownloadsTable {
   created_at: CreatedAt;
 }
 
+/** Certificates whose row was deleted (with their user) before their notAfter: still on the CRL. */
+export interface DeviceCertWithdrawnTable {
+  tenant_id: string;
+  serial: string;
+  not_after: Timestamp;
+  revoked_at: Timestamp;
+  revocation_reason: string;
+}
+
 export interface DeviceCertDatabase extends Database {
   device_cas: DeviceCasTable;
   device_certificates: DeviceCertificatesTable;
   device_cert_downloads: DeviceCertDownloadsTable;
   device_cert_settings: DeviceCertSettingsTable;
   device_cert_anchors: DeviceCertAnchorsTable;
+  device_cert_withdrawn: DeviceCertWithdrawnTable;
 }

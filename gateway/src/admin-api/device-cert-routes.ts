@@ -1,8 +1,8 @@
 /**
  * Device certificates of a tenant (issue #5) under `/api/tenants/{tenant}/device-certificates`:
  * issue (single, from a CSR, or in bulk from CSV/TSV), list and export, read, revoke (one or
- * all of a user's), renew, mark as being replaced, one-time download links, the installation
- * mail, the tenant's settings and trusted CAs.
+ * all of a user's), renew, mark as being replaced, resume a suspended one, one-time download
+ * links, the installation mail, the tenant's settings and trusted CAs.
  *
  * - Issuance never exceeds the contracted count (the service locks the tenant row while it
  *   counts); a refused request changes nothing and answers 409 `ERR_DEVICE_CERT_LIMIT`.
@@ -635,6 +635,27 @@ export const deviceCertAdminRoutes: FastifyPluginAsyncTypebox<{
     async (request) => {
       const cert = await certs.markReplacing(routeTenant(request).id, request.params.id);
       await audit(request, 'device-cert.replace', cert.id, { serial: cert.serial });
+      return cert;
+    },
+  );
+
+  app.post(
+    `${BASE}/:id/resume`,
+    {
+      config: write,
+      schema: {
+        tags,
+        summary: 'Resume a suspended certificate (a suspected copy that was checked)',
+        description:
+          'It works again and leaves the CRL (certificateHold is removed). Back in use it counts ' +
+          'against the contract again: 409 ERR_DEVICE_CERT_LIMIT when there is no room.',
+        params: TenantIdParams,
+        response: { 200: DeviceCertificateSchema, ...problems },
+      },
+    },
+    async (request) => {
+      const cert = await certs.resume(routeTenant(request).id, request.params.id);
+      await audit(request, 'device-cert.resume', cert.id, { serial: cert.serial });
       return cert;
     },
   );
