@@ -21,6 +21,7 @@ export type { PostgresServer, StartPostgresOptions } from './postgres.ts';
 export { startRedis } from './redis.ts';
 export type { RedisServer, StartRedisOptions } from './redis.ts';
 export {
+  aptGet,
   ensureDebianPackages,
   findCommand,
   freePort,

@@ -75,6 +75,18 @@ function runVisible(command: string, args: string[], env: NodeJS.ProcessEnv = pr
 let aptUpdated = false;
 
 /**
+ * apt-get as root, one at a time across the test processes (node --test runs files in
+ * parallel, and two installs at once fail on dpkg's lock): `flock` on a shared lock file
+ * serializes ours, and DPkg::Lock::Timeout makes apt wait for anybody else's.
+ */
+export function aptGet(args: readonly string[]): Promise<void> {
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const apt = ['apt-get', '-o', 'DPkg::Lock::Timeout=600', ...args];
+  if (!findCommand('flock')) return runVisible(apt[0]!, apt.slice(1), env);
+  return runVisible('flock', [join(tmpdir(), 'sekisho-test-apt.lock'), ...apt], env);
+}
+
+/**
  * Makes sure every needed command exists. Missing ones are installed with apt-get when the
  * process runs as root (`apt-get update` runs at most once per process); otherwise this
  * throws an error listing the packages to install.
@@ -88,12 +100,11 @@ export async function ensureDebianPackages(needs: readonly DebianNeed[]): Promis
   if (process.getuid?.() !== 0 || !findCommand('apt-get')) {
     throw new Error(`Tests need ${what}. Install them as root: ${install}`);
   }
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   if (!aptUpdated) {
-    await runVisible('apt-get', ['update'], env);
+    await aptGet(['update']);
     aptUpdated = true;
   }
-  await runVisible('apt-get', ['install', '-y', '--no-install-recommends', ...pkgs], env);
+  await aptGet(['install', '-y', '--no-install-recommends', ...pkgs]);
   const still = missing.filter((n) => !findCommand(n.command)).map((n) => n.command);
   if (still.length) throw new Error(`${install} did not provide: ${still.join(', ')}`);
 }

@@ -224,6 +224,12 @@ export function startNode(
   };
 }
 
+/**
+ * How long a node may take to start: on a loaded 2-core machine (other test files running,
+ * apt-get installing for another one) a start-up that takes 2 s alone has taken over 30 s.
+ */
+export const NODE_START_MS = 60_000;
+
 /** Polls /readyz every 100 ms until 200; fails when the node exits or the deadline passes. */
 export async function waitReady(node: GatewayNode, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -15,20 +15,17 @@
  * - ErrorLog and the access log are files in `<dir>/logs` (Apache cannot open /dev/stderr
  *   when it is the socket node's `spawn` gives it: ENXIO); `output()` returns their tails.
  */
-import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import {
+  aptGet,
   ensureDebianPackages,
   findCommand,
   freePort,
   type DebianNeed,
 } from '@sekisho/platform/test-support';
 import { answersHttp, startPeer, waitForPeer, type Peer } from './process.ts';
-
-const run = promisify(execFile);
 
 export const APACHE_MODULE_DIR = '/usr/lib/apache2/modules';
 
@@ -102,12 +99,11 @@ export async function ensureApache(modules: readonly PeerModule[]): Promise<void
       `Interop tests need ${missing.join(', ')}; as root: apt-get ${install.join(' ')}`,
     );
   }
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   try {
-    await run('apt-get', install, { env });
+    await aptGet(install);
   } catch {
-    await run('apt-get', ['update'], { env });
-    await run('apt-get', install, { env });
+    await aptGet(['update']);
+    await aptGet(install);
   }
   const still = missing.filter((pkg) =>
     modules.some(
