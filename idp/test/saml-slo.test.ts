@@ -127,6 +127,71 @@ describe('SAML single logout', () => {
     assert.doesNotMatch(answer, /PartialLogout/);
   });
 
+  test("signing out of Sekisho tells each SAML SP of the session, then ends the OpenID provider's session", async () => {
+    const b = new TestBrowser(t.app);
+    await b.login('acme', s.admin.loginId, TEST_PASSWORD);
+    const [a, p] = [await sp(A), await sp(P)];
+    const profileA = await signIn(b, a);
+    const profileP = await signIn(b, p);
+    await signIn(b, await nodeSamlSp(t, N, { identifierFormat: null })); // no SLO endpoint
+    const csrf = await b.csrfFrom('/t/acme/portal');
+    const out = await b.post('/t/acme/logout', { _csrf: csrf });
+    assert.equal(await signedIn(b), false, 'the Sekisho session ended before the chain began');
+
+    // A (HTTP-Redirect) is told first: a LogoutRequest signed by Sekisho for A's session.
+    assert.ok(String(out.headers.location).startsWith(`${A}/slo?SAMLRequest=`));
+    const atA = query(String(out.headers.location));
+    const logoutAtA = await a.validateRedirectAsync(atA.container, atA.original);
+    assert.equal(logoutAtA.loggedOut, true);
+    assert.equal(logoutAtA.profile?.nameID, profileA.nameID);
+    assert.equal(logoutAtA.profile?.sessionIndex, profileA.sessionIndex);
+    const fromA = await b.get(
+      pathOf(
+        await a.getLogoutResponseUrlAsync(
+          logoutAtA.profile!,
+          String(atA.container.RelayState),
+          {},
+          true,
+        ),
+      ),
+    );
+
+    // Then P (HTTP-POST): the browser posts Sekisho's signed LogoutRequest to P.
+    let toP = fromA;
+    if (toP.statusCode === 303) toP = await b.get(String(toP.headers.location));
+    const form = postFormOf(toP);
+    assert.equal(form?.action, `${P}/slo`);
+    const logoutAtP = await p.validatePostRequestAsync(form!.fields);
+    assert.equal(logoutAtP.loggedOut, true);
+    assert.equal(logoutAtP.profile?.sessionIndex, profileP.sessionIndex);
+    const fromP = await b.get(
+      pathOf(
+        await p.getLogoutResponseUrlAsync(
+          logoutAtP.profile!,
+          String(form!.fields.RelayState),
+          {},
+          true,
+        ),
+      ),
+    );
+
+    // No SP started this logout: it goes on to the OpenID provider's end of session.
+    assert.equal(fromP.statusCode, 303);
+    assert.equal(fromP.headers.location, '/t/acme/oidc/session/end');
+    const [event] = await t.platform.audit.search(s.tenant.id, { action: 'logout' });
+    assert.equal(event?.actor_id, s.admin.id);
+    assert.deepEqual(event?.details, { propagateTo: 3 });
+  });
+
+  test('signing out of Sekisho without SAML SPs goes straight to the end of the OpenID session', async () => {
+    const b = new TestBrowser(t.app);
+    await b.login('acme', s.admin.loginId, TEST_PASSWORD);
+    const out = await b.post('/t/acme/logout', { _csrf: await b.csrfFrom('/t/acme/portal') });
+    assert.equal(out.statusCode, 303);
+    assert.equal(out.headers.location, '/t/acme/oidc/session/end');
+    assert.equal(await signedIn(b), false);
+  });
+
   test('an SP of the session that cannot be told makes the logout partial', async () => {
     const b = new TestBrowser(t.app);
     await b.login('acme', s.admin.loginId, TEST_PASSWORD);

@@ -25,6 +25,8 @@ import {
   isCsrfValid,
   startSession,
 } from '../session/web-session.ts';
+import { takeParticipants } from '../saml/session-participants.ts';
+import { advanceChain } from '../saml/slo-chain.ts';
 import { pageContext, safeReturnPath, sendPage } from './page-context.ts';
 import { userMessage } from './page-errors.ts';
 
@@ -239,18 +241,25 @@ export const loginRoutes: FastifyPluginAsync<IdpOptions> = async (app, { platfor
     const ctx = await pageContext(request, platform);
     if (!isCsrfValid(request, request.body?._csrf))
       throw new SekishoError('ERR_CSRF', 'csrf token missing or wrong');
+    // After the SAML SPs, end the OpenID provider's session too (RPs hear by back-channel).
+    const endOidc = `/t/${ctx.tenant.slug}/oidc/session/end`;
     const auth = endSession(request);
-    if (auth) {
-      await platform.revocation.revokeSession(auth.sid);
-      await platform.audit.record({
-        tenantId: ctx.tenant.id,
-        actor: { type: 'user', id: auth.userId },
-        action: 'logout',
-        result: 'success',
-        origin: ctx.origin,
-      });
-    }
-    // Then end the OpenID provider's session too (and notify RPs by back-channel).
-    return reply.redirect(`/t/${ctx.tenant.slug}/oidc/session/end`, 303);
+    if (!auth) return reply.redirect(endOidc, 303);
+    await platform.revocation.revokeSession(auth.sid);
+    const samlSps = await takeParticipants(platform.kv, auth.sid);
+    await platform.audit.record({
+      tenantId: ctx.tenant.id,
+      actor: { type: 'user', id: auth.userId },
+      action: 'logout',
+      result: 'success',
+      origin: ctx.origin,
+      ...(samlSps.length > 0 && { details: { propagateTo: samlSps.length } }),
+    });
+    // Every SAML SP the session signed in to gets a LogoutRequest in turn (front channel).
+    return advanceChain(services, reply, ctx, {
+      remaining: samlSps,
+      partial: false,
+      then: endOidc,
+    });
   });
 };

@@ -5,7 +5,8 @@
  * store (single use). An SP that is gone, has no SLO endpoint, or answers with anything but
  * a valid, signed-when-possible Success for our request makes the logout partial. At the end
  * the SP that started the logout gets Success (or Success/PartialLogout); a logout that no
- * SP started ends on the signed-out page. The IdP session itself ended before the chain
+ * SP started (the user signed out of Sekisho) goes on to `then` — the OpenID provider's end
+ * of session — or ends on the signed-out page. The IdP session itself ended before the chain
  * began, so a broken chain never leaves it open.
  */
 import type { FastifyReply } from 'fastify';
@@ -30,6 +31,8 @@ export interface ChainState {
   remaining: Participant[];
   current?: { appId: string; requestId: string } | undefined;
   partial: boolean;
+  /** A path on this origin to continue to when no SP started the logout. */
+  then?: string | undefined;
 }
 
 async function spOrUndefined(
@@ -82,7 +85,9 @@ export async function advanceChain(
     });
   }
   const origin = state.origin && (await spOrUndefined(services, ctx.tenant.id, state.origin.appId));
-  if (!origin?.config.slo) return signedOutPage(reply, ctx);
+  if (!origin?.config.slo) {
+    return state.then ? reply.redirect(state.then, 303) : signedOutPage(reply, ctx);
+  }
   const status = partial
     ? { top: STATUS.success, second: STATUS.partialLogout }
     : { top: STATUS.success };
