@@ -71,6 +71,12 @@ export const idpMessages = defineCatalog({
       'The application asked to return to an address that is not registered for it, so nothing was sent.',
     'wsfed.error.resumeExpired':
       'This sign-in waited too long. Go back to the application and start again.',
+    'wsfed.error.wfreshInvalid':
+      'The application asked for a sign-in no older than a given time (wfresh), but not as a whole number of minutes, so nothing was done. Go back to the application and try again.',
+    'wsfed.error.wauthUnsupported':
+      'The application asked for a way of signing in (wauth) that your organization does not offer, so nothing was done. Ask your administrator.',
+    'wsfed.error.wauthUnsatisfied':
+      'The application asked for a sign-in with your password or with a second factor, and your sign-in did not use it. Sign out and sign in with your login ID and password; if a second factor is needed, ask your administrator.',
     'wsfed.error.attributeMissing':
       'Your account has no {attribute}, which {app} needs. Ask your administrator to set it.',
     'wsfed.error.help':
@@ -252,6 +258,12 @@ export const idpMessages = defineCatalog({
       'アプリケーションが登録されていない戻り先を指定したため、何も送信しませんでした。',
     'wsfed.error.resumeExpired':
       'サインインの途中で時間が経ちすぎました。アプリケーションに戻って最初からやり直してください。',
+    'wsfed.error.wfreshInvalid':
+      'アプリケーションがサインインの有効期間 (wfresh) を分単位の整数で指定しなかったため、何も行いませんでした。アプリケーションに戻ってもう一度お試しください。',
+    'wsfed.error.wauthUnsupported':
+      'アプリケーションが、組織で提供していないサインイン方法 (wauth) を要求したため、何も行いませんでした。管理者にお問い合わせください。',
+    'wsfed.error.wauthUnsatisfied':
+      'アプリケーションはパスワードまたは二要素認証によるサインインを求めていますが、今回のサインインではそれが使われていません。サインアウトしてログイン ID とパスワードでサインインし直してください。二要素認証が必要な場合は管理者にお問い合わせください。',
     'wsfed.error.attributeMissing':
       '{app} に必要な {attribute} があなたのアカウントに設定されていません。管理者に設定を依頼してください。',
     'wsfed.error.help': '問題が続く場合は、この参照番号を管理者にお伝えください: {reference}',

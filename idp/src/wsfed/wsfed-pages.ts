@@ -63,9 +63,15 @@ const REFUSAL_TEXT: Record<WsFedRefusal, Key> = {
   'realm-unknown': 'wsfed.error.realmUnknown',
   'reply-unregistered': 'wsfed.error.replyUnregistered',
   'resume-expired': 'wsfed.error.resumeExpired',
+  'wfresh-invalid': 'wsfed.error.wfreshInvalid',
+  'wauth-unsupported': 'wsfed.error.wauthUnsupported',
+  'wauth-unsatisfied': 'wsfed.error.wauthUnsatisfied',
 };
 
-/** 400 with the reason in words; `reference` is the request id the log line carries. */
+/**
+ * 400 with the reason in words; `reference` is the request id the log line carries, or the
+ * audit event's reference.
+ */
 export function refusalPage(
   reply: FastifyReply,
   ctx: PageContext,

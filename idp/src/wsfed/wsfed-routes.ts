@@ -4,8 +4,9 @@
  * - GET /t/:tenant/wsfed                 wa=wsignin1.0 | wsignout1.0 | wsignoutcleanup1.0
  * - GET /t/:tenant/wsfed/FederationMetadata/2007-06/FederationMetadata.xml
  * Requests are refused with a page (never a post or redirect to an unvalidated address)
- * when `wa` is missing or unknown, a parameter is repeated or too long, the realm is not a
- * registered relying party, or `wreply` is not one of its reply URLs.
+ * when `wa` is missing or unknown, a parameter is repeated or too long, `wfresh` or `wauth`
+ * is malformed or unknown, the realm is not a registered relying party, or `wreply` is not
+ * one of its reply URLs.
  */
 import type { FastifyPluginAsync } from 'fastify';
 import type { IdpOptions } from '../index.ts';
@@ -20,7 +21,16 @@ import { wsfedSignOut } from './wsfed-signout.ts';
 const text = { type: 'string' } as const;
 const querystring = {
   type: 'object',
-  properties: { wa: text, wtrealm: text, wreply: text, wctx: text, wresume: text, lang: text },
+  properties: {
+    wa: text,
+    wtrealm: text,
+    wreply: text,
+    wctx: text,
+    wfresh: text,
+    wauth: text,
+    wresume: text,
+    lang: text,
+  },
 } as const;
 
 export const wsfedRoutes: FastifyPluginAsync<IdpOptions> = async (app, { services }) => {
@@ -36,6 +46,7 @@ export const wsfedRoutes: FastifyPluginAsync<IdpOptions> = async (app, { service
       ctx.tenant.id,
       request.query as Record<string, unknown>,
       rawQuery,
+      platform.clock.now().getTime(),
     );
     if (!resolved) return refusalPage(reply, ctx, 'resume-expired', request.id);
     const parsed = parseWsFedQuery(resolved.query);
@@ -51,7 +62,7 @@ export const wsfedRoutes: FastifyPluginAsync<IdpOptions> = async (app, { service
         reply,
         ctx,
         { ...message, wtrealm: message.wtrealm },
-        resolved.rawQuery,
+        resolved,
       );
     return wsfedSignOut(services, request, reply, ctx, message);
   });
