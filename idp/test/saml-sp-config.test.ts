@@ -31,6 +31,7 @@ describe('SAML SP configuration', () => {
   let spMetadata: string;
   let server: Server;
   let base: string;
+  let connections = 0;
   before(async () => {
     signing = makeKeyPair('sp signing');
     encryption = makeKeyPair('sp encryption');
@@ -54,6 +55,7 @@ describe('SAML SP configuration', () => {
       if (req.url === '/moved') return res.writeHead(302, { location: '/metadata' }).end();
       res.writeHead(404).end();
     });
+    server.on('connection', () => connections++);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
@@ -188,8 +190,21 @@ describe('SAML SP configuration', () => {
     );
     await assert.rejects(
       fetchSpMetadata(`${base}/moved`, { allowLoopback: true }),
-      /could not be fetched/,
+      /redirects elsewhere/,
     );
     await assert.rejects(fetchSpMetadata(`${base}/huge`, { allowLoopback: true }), /larger than/);
+  });
+
+  test('a name that answers outside the network at the check and inside at the connection (DNS rebinding) is refused before any request', async () => {
+    const port = (server.address() as AddressInfo).port;
+    let lookups = 0;
+    const rebinding = async () => (++lookups === 1 ? ['203.0.113.10'] : ['127.0.0.1']);
+    const before = connections;
+    await assert.rejects(
+      fetchSpMetadata(`https://sp.rebind.example:${port}/metadata`, { resolve: rebinding }),
+      /loopback or private/,
+    );
+    assert.equal(lookups, 2, 'resolved again when connecting');
+    assert.equal(connections, before, 'nothing connected to the internal address');
   });
 });

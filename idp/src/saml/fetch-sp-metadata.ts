@@ -4,13 +4,17 @@
  * - https only; plain http and IP-literal loopback/private hosts only with `allowLoopback`
  *   (tests and local development fetch from 127.0.0.1);
  * - no redirects followed (a redirect could lead to an internal address);
- * - at most `maxBytes` read (the body is streamed and cut off), within `timeoutMs`.
+ * - at most `maxBytes` read (the body is streamed and cut off), within `timeoutMs`;
  * - a host name is resolved first and refused when any of its addresses is loopback or
- *   private (a name pointing inside the network); a name that changes its answer between
- *   this lookup and the connection (DNS rebinding) is not caught here.
+ *   private (a name pointing inside the network). The connection then resolves the name
+ *   again through the same check (node:https's `lookup` hook) and connects only to the
+ *   addresses that check passed, so a name that changes its answer in between (DNS
+ *   rebinding) is refused too, before any byte is sent.
  */
-import { lookup } from 'node:dns/promises';
-import { isIP } from 'node:net';
+import { lookup as dnsLookup } from 'node:dns';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { isIP, type LookupFunction } from 'node:net';
 import { ValidationError } from '@sekisho/platform';
 import { MAX_METADATA_BYTES, parseSpMetadata, type SpMetadataConfig } from './sp-metadata.ts';
 
@@ -23,6 +27,7 @@ export interface FetchSpMetadataOptions {
 }
 
 const invalid = (message: string) => new ValidationError([{ field: 'metadataUrl', message }]);
+const INTERNAL_MESSAGE = 'must not point at a loopback or private address';
 
 function isInternalHost(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, '');
@@ -42,26 +47,66 @@ function checkUrl(raw: string, allowLoopback: boolean): URL {
     throw invalid('must be an absolute URL');
   }
   const internal = isInternalHost(url.hostname);
-  if (internal && !allowLoopback) throw invalid('must not point at a loopback or private address');
+  if (internal && !allowLoopback) throw invalid(INTERNAL_MESSAGE);
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && internal && allowLoopback))
     throw invalid('must use https');
   return url;
 }
 
-async function readLimited(body: ReadableStream<Uint8Array>, maxBytes: number): Promise<string> {
-  const reader = body.getReader();
-  const chunks: Uint8Array[] = [];
+/** A `lookup` for node:http(s) that resolves with `resolve` and refuses internal addresses. */
+function guardedLookup(resolve: (host: string) => Promise<string[]>): LookupFunction {
+  return (host, options, callback) => {
+    resolve(host).then(
+      (addresses) => {
+        if (!addresses.length || addresses.some((a) => isInternalHost(a))) {
+          callback(invalid(INTERNAL_MESSAGE), '', 4);
+          return;
+        }
+        const entries = addresses.map((address) => ({ address, family: isIP(address) }));
+        if (options.all) callback(null, entries);
+        else callback(null, entries[0]!.address, entries[0]!.family);
+      },
+      (err: NodeJS.ErrnoException) => callback(err, '', 4),
+    );
+  };
+}
+
+const systemResolve = (host: string): Promise<string[]> =>
+  new Promise<string[]>((resolve, reject) =>
+    dnsLookup(host, { all: true }, (err, addresses) =>
+      err ? reject(err) : resolve(addresses.map((a) => a.address)),
+    ),
+  );
+
+/** GET `url` with no redirects, the address check at connect time, and a deadline. */
+function get(url: URL, options: FetchSpMetadataOptions): Promise<IncomingMessage> {
+  const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  const guarded = !options.allowLoopback && !isIP(url.hostname.replace(/^\[|\]$/g, ''));
+  return new Promise((resolve, reject) => {
+    const req = request(url, {
+      method: 'GET',
+      headers: { accept: 'application/samlmetadata+xml, application/xml, text/xml' },
+      signal: AbortSignal.timeout(options.timeoutMs ?? 5000),
+      ...(guarded && { lookup: guardedLookup(options.resolve ?? systemResolve) }),
+    });
+    req.once('response', resolve);
+    req.once('error', reject);
+    req.end();
+  });
+}
+
+async function readLimited(res: IncomingMessage, maxBytes: number): Promise<string> {
+  const chunks: Buffer[] = [];
   let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) return Buffer.concat(chunks).toString('utf8');
-    size += value.byteLength;
+  for await (const chunk of res) {
+    size += (chunk as Buffer).byteLength;
     if (size > maxBytes) {
-      await reader.cancel();
+      res.destroy();
       throw invalid(`the metadata is larger than ${maxBytes} bytes`);
     }
-    chunks.push(value);
+    chunks.push(chunk as Buffer);
   }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 export async function fetchSpMetadata(
@@ -70,34 +115,34 @@ export async function fetchSpMetadata(
 ): Promise<SpMetadataConfig> {
   const url = checkUrl(rawUrl, options.allowLoopback ?? false);
   if (!options.allowLoopback && !isIP(url.hostname.replace(/^\[|\]$/g, ''))) {
-    const resolve =
-      options.resolve ??
-      (async (host: string) => (await lookup(host, { all: true })).map((a) => a.address));
-    const addresses = await resolve(url.hostname).catch(() => {
+    const addresses = await (options.resolve ?? systemResolve)(url.hostname).catch(() => {
       throw invalid('the metadata host name does not resolve');
     });
-    if (addresses.some((a) => isInternalHost(a))) {
-      throw invalid('must not point at a loopback or private address');
-    }
+    if (addresses.some((a) => isInternalHost(a))) throw invalid(INTERNAL_MESSAGE);
   }
   const maxBytes = options.maxBytes ?? MAX_METADATA_BYTES;
-  let res: Response;
+  let res: IncomingMessage;
   try {
-    res = await fetch(url, {
-      redirect: 'error',
-      signal: AbortSignal.timeout(options.timeoutMs ?? 5000),
-      headers: { accept: 'application/samlmetadata+xml, application/xml, text/xml' },
-    });
+    res = await get(url, options);
   } catch (cause) {
-    const timeout = (cause as Error).name === 'TimeoutError';
+    if (cause instanceof ValidationError) throw cause;
+    const timeout = ['TimeoutError', 'AbortError'].includes((cause as Error).name);
     throw invalid(
       timeout ? 'the metadata URL did not answer in time' : 'the metadata URL could not be fetched',
     );
   }
-  if (!res.ok || !res.body) throw invalid(`the metadata URL answered HTTP ${res.status}`);
-  if (Number(res.headers.get('content-length') ?? 0) > maxBytes) {
-    await res.body.cancel();
+  const status = res.statusCode ?? 0;
+  if (status >= 300 && status < 400) {
+    res.resume();
+    throw invalid('the metadata URL redirects elsewhere; give the address it redirects to');
+  }
+  if (status !== 200) {
+    res.resume();
+    throw invalid(`the metadata URL answered HTTP ${status}`);
+  }
+  if (Number(res.headers['content-length'] ?? 0) > maxBytes) {
+    res.destroy();
     throw invalid(`the metadata is larger than ${maxBytes} bytes`);
   }
-  return parseSpMetadata(await readLimited(res.body, maxBytes));
+  return parseSpMetadata(await readLimited(res, maxBytes));
 }
