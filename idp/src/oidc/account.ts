@@ -5,8 +5,13 @@
  */
 import type { Platform, Tenant } from '@sekisho/platform';
 
+/**
+ * Claims by scope. `amr` (RFC 8176: pwd, otp, hwk, mfa...) rides with `openid`, so every ID
+ * token says how the user signed in and an RP can require `mfa` (as Entra ID and Okta do);
+ * oidc-provider takes it from the sign-in, not from the account.
+ */
 export const CLAIMS = {
-  openid: ['sub'],
+  openid: ['sub', 'amr'],
   email: ['email', 'email_verified'],
   profile: ['name', 'preferred_username', 'locale', 'updated_at'],
   groups: ['groups'],
