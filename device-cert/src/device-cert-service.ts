@@ -14,6 +14,7 @@
 import type { Kysely } from 'kysely';
 import type { Locale, Platform } from '@sekisho/platform';
 import type { DeviceCertDatabase } from './store/tables.ts';
+import { removeAnchorCrl, setAnchorCrl } from './service/anchor-crl.ts';
 import { currentCrl, type Crl } from './service/crl.ts';
 import { clientAuthorities } from './service/client-authorities.ts';
 import type { DeviceCertDeps } from './service/deps.ts';
@@ -58,6 +59,7 @@ import {
   addTrustAnchor,
   listTrustAnchors,
   removeTrustAnchor,
+  type AnchorCrlSummary,
   type TrustAnchor,
   type TrustAnchorInput,
 } from './service/trust-anchors.ts';
@@ -83,6 +85,8 @@ export interface DeviceCertService {
   issueFromCsr(tenantId: string, input: IssueFromCsrInput): Promise<DeviceCertificate>;
   /** Reads a UTF-8 CSV/TSV bulk file; refuses the whole file when it cannot be read. */
   parseIssueFile(input: string | Uint8Array, options?: { format?: 'csv' | 'tsv' }): ParsedIssueFile;
+  /** Reads the first worksheet of an XLSX bulk file, in a worker thread with size limits. */
+  parseIssueFile(input: Uint8Array, options: { format: 'xlsx' }): Promise<ParsedIssueFile>;
   issueBulk(
     tenantId: string,
     rows: ParsedIssueFile | readonly IssueFileRow[],
@@ -116,6 +120,18 @@ export interface DeviceCertService {
   addTrustAnchor(tenantId: string, input: TrustAnchorInput): Promise<TrustAnchor>;
   listTrustAnchors(tenantId: string): Promise<TrustAnchor[]>;
   removeTrustAnchor(tenantId: string, anchorId: string): Promise<void>;
+  /**
+   * Stores the anchor's CRL (DER or PEM) after checking issuer, signature, dates and that it is
+   * not older than the stored one; its serials are then denied `revoked`, and after its
+   * nextUpdate everything under the anchor `revocation-unknown`. Refused: `ERR_VALIDATION`.
+   */
+  setAnchorCrl(
+    tenantId: string,
+    anchorId: string,
+    crl: string | Uint8Array,
+  ): Promise<TrustAnchor & { crl: AnchorCrlSummary }>;
+  /** Removes the anchor's CRL (returns what it said); `ERR_NOT_FOUND` when it has none. */
+  removeAnchorCrl(tenantId: string, anchorId: string): Promise<AnchorCrlSummary>;
   verifyClientCertificate(tenantId: string, pem: string): Promise<VerifyResult>;
   /** Every tenant CA and trust anchor (PEM), for a mutual-TLS listener's CA list. */
   clientAuthorities(): Promise<string[]>;
@@ -152,7 +168,7 @@ export function createDeviceCertService(options: DeviceCertServiceOptions): Devi
     updateSettings: (tenantId, patch) => updateSettings(deps, tenantId, patch),
     issue: (tenantId, input) => issue(deps, tenantId, input),
     issueFromCsr: (tenantId, input) => issueFromCsr(deps, tenantId, input),
-    parseIssueFile: (input, o) => parseIssueFile(input, o),
+    parseIssueFile,
     issueBulk: (tenantId, rows, o) => issueBulk(deps, tenantId, rows, o),
     async get(tenantId, certId) {
       if (!isUuid(certId)) return undefined;
@@ -181,6 +197,8 @@ export function createDeviceCertService(options: DeviceCertServiceOptions): Devi
     addTrustAnchor: (tenantId, input) => addTrustAnchor(deps, tenantId, input),
     listTrustAnchors: (tenantId) => listTrustAnchors(deps, tenantId),
     removeTrustAnchor: (tenantId, anchorId) => removeTrustAnchor(deps, tenantId, anchorId),
+    setAnchorCrl: (tenantId, anchorId, crl) => setAnchorCrl(deps, tenantId, anchorId, crl),
+    removeAnchorCrl: (tenantId, anchorId) => removeAnchorCrl(deps, tenantId, anchorId),
     verifyClientCertificate: (tenantId, pem) => verifyClientCertificate(deps, tenantId, pem),
     clientAuthorities: () => clientAuthorities(deps),
     recordUse: (tenantId, certId, use) => recordUse(deps, tenantId, certId, use),

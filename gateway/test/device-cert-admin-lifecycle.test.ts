@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import { simpleParser } from 'mailparser';
+import writeExcelFile from 'write-excel-file/node';
 import type { User } from '@sekisho/platform';
 import { createDeviceCertService, type DeviceCertService } from '@sekisho/device-cert';
 import { deliverDeviceCertMails, sendDeviceCertReminders } from '../src/jobs/device-cert-jobs.ts';
@@ -33,6 +34,7 @@ interface ImportResult {
 }
 
 const HEADER = 'login_id,os,device_id_type,device_id,description,login_type,mail_locale';
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 /** A self-signed CA certificate (basicConstraints CA:TRUE) made by openssl. */
 function makeCa(cn: string): string {
@@ -184,6 +186,92 @@ describe('device-certificate admin API: bulk, mail, list, lifecycle', () => {
       'ERR_VALIDATION',
     );
     assert.equal((await list(s)).length, 2);
+  });
+
+  it('bulk XLSX: good rows issued, bad ones reported by worksheet row, rejectedCsv to fix', async () => {
+    const s = await seed();
+    const a = await addUser(s, 'xena');
+    const book = await writeExcelFile([
+      ['ログインID', 'OS', 'デバイスID種別', 'デバイスID', '説明', 'ログイン種別'],
+      [a.loginId, 'iOS 18', 'serial', '00042', '受付', '個人'],
+      [null, null, null, null, null, null],
+      [`ghost@${s.tenant.slug}.example`, 'iOS 18', 'udid', 'X-2', null, 'personal'],
+      [a.loginId, 'Android 15', 'imei', 350000000000002, null, 'shared'],
+      [a.loginId, 'macOS 15', 'serial', 'X-4', null, 'admin'],
+    ]).toBuffer();
+    const res = await call('POST', `${base(s)}/import`, s.token, book, XLSX);
+    assert.equal(res.statusCode, 200, res.body);
+    const first = res.json<ImportResult>();
+    assert.deepEqual(
+      first.issued.map((c) => [c.device.deviceId, c.loginType]),
+      [
+        ['00042', 'personal'],
+        ['350000000000002', 'shared'],
+      ],
+    );
+    assert.deepEqual(
+      first.rejected.map((r) => [r.line, r.code, r.row['デバイスID']]),
+      [
+        [4, 'ERR_USER_NOT_FOUND', 'X-2'],
+        [6, 'ERR_VALIDATION', 'X-4'],
+      ],
+    );
+    assert.ok(first.rejectedCsv);
+    const rows = parse(first.rejectedCsv.replace(/^\uFEFF/, ''), { columns: true }) as Record<
+      string,
+      string
+    >[];
+    assert.deepEqual(
+      rows.map((r) => [r['ログインID'], r['ログイン種別']]),
+      [
+        [`ghost@${s.tenant.slug}.example`, 'personal'],
+        [a.loginId, 'admin'],
+      ],
+    );
+
+    // The same kind of workbook as JSON, base64, with format xlsx.
+    const json = await call('POST', `${base(s)}/import`, s.token, {
+      format: 'xlsx',
+      content: (
+        await writeExcelFile([
+          HEADER.split(','),
+          [a.loginId, 'Windows 11', 'serial', 'X-5', null, 'personal', null],
+        ]).toBuffer()
+      ).toString('base64'),
+    });
+    assert.equal(json.statusCode, 200, json.body);
+    assert.deepEqual(
+      json.json<ImportResult>().issued.map((c) => c.device.deviceId),
+      ['X-5'],
+    );
+    assert.equal((await list(s)).length, 3);
+  });
+
+  it('an XLSX upload that is not a readable workbook is refused whole, nothing issued', async () => {
+    const s = await seed();
+    const u = await addUser(s, 'yuki');
+    const book = await writeExcelFile([
+      HEADER.split(','),
+      [u.loginId, 'iOS 18', 'udid', 'Y-1', null, 'personal', null],
+    ]).toBuffer();
+    for (const bytes of [Buffer.from('not a workbook at all'), book.subarray(0, 200)]) {
+      problem(
+        await call('POST', `${base(s)}/import`, s.token, bytes, XLSX),
+        400,
+        'ERR_DEVICE_CERT_FILE_INVALID',
+      );
+    }
+    problem(
+      await call('POST', `${base(s)}/import?format=xlsx`, s.token, HEADER, 'text/csv'),
+      400,
+      'ERR_VALIDATION',
+    );
+    problem(
+      await call('POST', `${base(s)}/import`, s.token, { format: 'xlsx', content: '%%%' }),
+      400,
+      'ERR_VALIDATION',
+    );
+    assert.equal((await list(s)).length, 0);
   });
 
   it('a bulk file that does not fit the contract is refused whole, each row reported', async () => {

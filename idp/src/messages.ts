@@ -26,6 +26,8 @@ export const idpMessages = defineCatalog({
     'login.deviceCertReason.suspended':
       'it has been suspended because it was used from two places at once (ask your administrator)',
     'login.deviceCertReason.unknown-user': 'it names no user of this organization',
+    'login.deviceCertReason.revocation-unknown':
+      "its issuer's revocation list is out of date; ask your administrator to upload a new one",
     'login.deviceCertReason.other': 'it could not be verified',
     'logout.submit': 'Sign out',
     'logout.done': 'You have signed out.',
@@ -211,6 +213,8 @@ export const idpMessages = defineCatalog({
     'login.deviceCertReason.suspended':
       '同じ証明書が 2 か所から同時に使われたため、利用を停止しています (管理者にお問い合わせください)',
     'login.deviceCertReason.unknown-user': 'この組織の利用者を示す証明書ではありません',
+    'login.deviceCertReason.revocation-unknown':
+      '発行元の失効リストの期限が切れています。管理者に新しい失効リストの登録を依頼してください',
     'login.deviceCertReason.other': '証明書を検証できません',
     'logout.submit': 'サインアウト',
     'logout.done': 'サインアウトしました。',

@@ -6,8 +6,8 @@
  * - Only a CA certificate (basicConstraints CA:TRUE) that is valid now is accepted; the same
  *   certificate twice is refused; at most 20 per tenant.
  * - Certificates under an anchor are not ours: they do not count against the contracted
- *   number, and we cannot revoke them (the anchor's owner does, with its own CRL). Removing
- *   the anchor stops all of them at once.
+ *   number, and we cannot revoke them ourselves: the anchor's owner does, with its own CRL,
+ *   which an admin uploads (`anchor-crl.ts`). Removing the anchor stops all of them at once.
  */
 import { X509Certificate, randomUUID } from 'node:crypto';
 import type { Selectable } from 'kysely';
@@ -28,6 +28,16 @@ export interface TrustAnchorInput {
   userMatch?: AnchorUserMatch | undefined;
 }
 
+/** What the anchor's uploaded CRL says about itself (the list is stored apart). */
+export interface AnchorCrlSummary {
+  thisUpdate: Date;
+  /** After it, certificates under the anchor are denied `revocation-unknown`. */
+  nextUpdate: Date | null;
+  /** Decimal (CRL numbers may exceed 2^53); null when the CRL has none. */
+  crlNumber: string | null;
+  revokedCount: number;
+}
+
 export interface TrustAnchor {
   id: string;
   tenantId: string;
@@ -39,12 +49,33 @@ export interface TrustAnchor {
   userMatch: AnchorUserMatch;
   certificatePem: string;
   createdAt: Date;
+  /** The uploaded CRL; null when none (certificates are then checked by no list). */
+  crl: AnchorCrlSummary | null;
 }
 
 export const MAX_ANCHORS = 20;
 const USER_MATCHES: readonly string[] = ['email', 'login_id'];
 
-export function toTrustAnchor(r: Selectable<DeviceCertAnchorsTable>): TrustAnchor {
+/** Every column but the CRL's DER, which verification never needs. */
+export const ANCHOR_COLUMNS = [
+  'id',
+  'tenant_id',
+  'name',
+  'subject',
+  'fingerprint_sha256',
+  'not_after',
+  'login_type',
+  'user_match',
+  'certificate_pem',
+  'created_at',
+  'crl_this_update',
+  'crl_next_update',
+  'crl_number',
+  'crl_revoked_count',
+] as const;
+type AnchorRow = Pick<Selectable<DeviceCertAnchorsTable>, (typeof ANCHOR_COLUMNS)[number]>;
+
+export function toTrustAnchor(r: AnchorRow): TrustAnchor {
   return {
     id: r.id,
     tenantId: r.tenant_id,
@@ -56,6 +87,15 @@ export function toTrustAnchor(r: Selectable<DeviceCertAnchorsTable>): TrustAncho
     userMatch: r.user_match,
     certificatePem: r.certificate_pem,
     createdAt: r.created_at,
+    crl:
+      r.crl_this_update === null
+        ? null
+        : {
+            thisUpdate: r.crl_this_update,
+            nextUpdate: r.crl_next_update,
+            crlNumber: r.crl_number,
+            revokedCount: r.crl_revoked_count ?? 0,
+          },
   };
 }
 
@@ -139,7 +179,7 @@ export async function listTrustAnchors(
 ): Promise<TrustAnchor[]> {
   const rows = await deps.db
     .selectFrom('device_cert_anchors')
-    .selectAll()
+    .select(ANCHOR_COLUMNS)
     .where('tenant_id', '=', tenantId)
     .orderBy('created_at')
     .execute();

@@ -11,8 +11,9 @@
  * 5. tenant CA: known to our table by serial AND SHA-256 fingerprint (`not-issued-here`), not
  *    revoked (`revoked`), suspended as a suspected copy (`suspended`), expired, or replaced for
  *    more than 90 days (`expired`) — read on every call, so every node sees a change at once.
- *    A `renewed` certificate works until its own end. Anchor: the holder is exactly one user
- *    (`unknown-user`);
+ *    A `renewed` certificate works until its own end. Anchor: not listed on the anchor's
+ *    uploaded CRL (`revoked`), which must not be past its nextUpdate (`revocation-unknown`,
+ *    fail closed); the holder is exactly one user (`unknown-user`);
  * 6. bound to a user who exists and is active (`user-inactive`): suspending a user stops
  *    their certificates; deleting a user deletes their certificates (`not-issued-here`).
  */
@@ -26,7 +27,11 @@ import {
   type DeviceCertRow,
   type LoginType,
 } from './records.ts';
-import { findIssuingAnchor, userOfAnchoredCertificate } from './verify-by-anchor.ts';
+import {
+  anchorCrlProblem,
+  findIssuingAnchor,
+  userOfAnchoredCertificate,
+} from './verify-by-anchor.ts';
 
 export type VerifyDenyReason =
   | 'malformed'
@@ -34,6 +39,7 @@ export type VerifyDenyReason =
   | 'expired'
   | 'not-yet-valid'
   | 'revoked'
+  | 'revocation-unknown'
   | 'suspended'
   | 'wrong-usage'
   | 'not-issued-here'
@@ -149,7 +155,8 @@ async function verifyAnchored(
 ): Promise<VerifyResult> {
   const anchor = await findIssuingAnchor(deps, tenantId, cert, now);
   if (!anchor) return deny('unknown-issuer');
-  const problem = checkTimeAndUsage(cert, now);
+  const problem =
+    checkTimeAndUsage(cert, now) ?? (await anchorCrlProblem(deps, tenantId, cert, anchor, now));
   if (problem) return deny(problem);
   const user = await userOfAnchoredCertificate(deps, tenantId, cert, anchor);
   if (!user) return deny('unknown-user');

@@ -88,6 +88,21 @@ export interface DeviceCertAnchorsTable {
   login_type: LoginType;
   user_match: 'email' | 'login_id';
   created_at: CreatedAt;
+  /** The uploaded CRL of this anchor (DER) and its summary; all null when none. */
+  crl_der: Generated<Uint8Array | null>;
+  crl_this_update: Generated<Date | null>;
+  crl_next_update: Generated<Date | null>;
+  /** Decimal; CRL numbers may exceed 2^53. */
+  crl_number: Generated<string | null>;
+  crl_revoked_count: Generated<number | null>;
+  crl_updated_at: Generated<Date | null>;
+}
+
+/** The serials the anchor's stored CRL lists, normalized as `normalizeSerial` does. */
+export interface DeviceCertAnchorRevokedTable {
+  anchor_id: string;
+  tenant_id: string;
+  serial: string;
 }
 
 export interface DeviceCertDownloadsTable {
@@ -116,5 +131,6 @@ export interface DeviceCertDatabase extends Database {
   device_cert_downloads: DeviceCertDownloadsTable;
   device_cert_settings: DeviceCertSettingsTable;
   device_cert_anchors: DeviceCertAnchorsTable;
+  device_cert_anchor_revoked: DeviceCertAnchorRevokedTable;
   device_cert_withdrawn: DeviceCertWithdrawnTable;
 }

@@ -43,6 +43,7 @@ const REASON_KEYS: Record<string, true> = Object.fromEntries(
     'user-inactive',
     'suspended',
     'unknown-user',
+    'revocation-unknown',
   ].map((r) => [`login.deviceCertReason.${r}`, true]),
 );
 

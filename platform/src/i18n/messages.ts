@@ -47,7 +47,7 @@ const en = {
   ERR_DEVICE_CERT_DUPLICATE_DEVICE:
     'A valid certificate for this device ({deviceId}) already exists or the device appears twice in the file. Check the device ID.',
   ERR_DEVICE_CERT_FILE_INVALID:
-    'The file could not be read: {problem}. Save it as UTF-8 CSV or TSV with a header row and upload it again.',
+    'The file could not be read: {problem}. Save it as UTF-8 CSV or TSV, or as an Excel workbook (.xlsx) without a password, with a header row, and upload it again.',
   ERR_DEVICE_CERT_ANCHOR_INVALID:
     'This trust anchor cannot be used: {problem}. Upload a valid CA certificate in PEM format.',
   ERR_USER_NOT_FOUND: 'The user was not found. It may have been deleted.',
@@ -137,7 +137,7 @@ export const platformMessages = defineCatalog({
     ERR_DEVICE_CERT_DUPLICATE_DEVICE:
       'このデバイス（{deviceId}）の有効な証明書がすでにあるか、ファイル内で同じデバイスが重複しています。デバイス ID をご確認ください。',
     ERR_DEVICE_CERT_FILE_INVALID:
-      'ファイルを読み込めませんでした: {problem}。ヘッダー行付きの UTF-8 の CSV または TSV で保存し、もう一度アップロードしてください。',
+      'ファイルを読み込めませんでした: {problem}。ヘッダー行付きの UTF-8 の CSV・TSV、またはパスワードなしの Excel ブック (.xlsx) で保存し、もう一度アップロードしてください。',
     ERR_DEVICE_CERT_ANCHOR_INVALID:
       'この信頼アンカーは使用できません: {problem}。有効な CA 証明書を PEM 形式でアップロードしてください。',
     ERR_USER_NOT_FOUND: '指定されたユーザーが見つかりません。削除された可能性があります。',
