@@ -14,7 +14,12 @@ import { SekishoError, isUuid } from '@sekisho/platform';
 import type { DeviceCertDeps } from './deps.ts';
 import { SWAP_PERIOD_DAYS } from './display-status.ts';
 import { lockContractUsage, swapLimit, totalLimit } from './contract-usage.ts';
-import { COUNTED_STATUSES, toDeviceCertificate, type DeviceCertificate } from './records.ts';
+import {
+  lockCertificate,
+  COUNTED_STATUSES,
+  toDeviceCertificate,
+  type DeviceCertificate,
+} from './records.ts';
 
 export async function markReplacing(
   deps: DeviceCertDeps,
@@ -25,14 +30,7 @@ export async function markReplacing(
   const now = deps.platform.clock.now();
   const row = await deps.db.transaction().execute(async (trx) => {
     const usage = await lockContractUsage(trx, tenantId, now);
-    const cert = await trx
-      .selectFrom('device_certificates')
-      .selectAll()
-      .where('tenant_id', '=', tenantId)
-      .where('id', '=', certId)
-      .forUpdate()
-      .executeTakeFirst();
-    if (!cert) throw new SekishoError('ERR_NOT_FOUND', 'no such device certificate');
+    const cert = await lockCertificate(trx, tenantId, certId);
     if (!COUNTED_STATUSES.includes(cert.status) || cert.not_after <= now) {
       throw new SekishoError(
         'ERR_DEVICE_CERT_STATUS',

@@ -1,6 +1,8 @@
 /** Public shapes of the device-cert package and the row mapping to them. */
-import type { Selectable } from 'kysely';
+import type { Selectable, Transaction } from 'kysely';
+import { SekishoError } from '@sekisho/platform';
 import type {
+  DeviceCertDatabase,
   DeviceCertificatesTable,
   DeviceCertStatus,
   LoginType,
@@ -67,6 +69,23 @@ export const COUNTED_STATUSES: readonly DeviceCertStatus[] = [
 ];
 
 export type DeviceCertRow = Selectable<DeviceCertificatesTable>;
+
+/** The certificate's row, locked (`FOR UPDATE`) for the rest of `trx`; `ERR_NOT_FOUND` if none. */
+export async function lockCertificate(
+  trx: Transaction<DeviceCertDatabase>,
+  tenantId: string,
+  certId: string,
+): Promise<DeviceCertRow> {
+  const row = await trx
+    .selectFrom('device_certificates')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', certId)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!row) throw new SekishoError('ERR_NOT_FOUND', 'no such device certificate');
+  return row;
+}
 
 export function toDeviceCertificate(r: DeviceCertRow, now: Date): DeviceCertificate {
   return {

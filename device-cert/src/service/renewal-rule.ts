@@ -7,7 +7,7 @@ import { SekishoError } from '@sekisho/platform';
 import type { Transaction } from 'kysely';
 import type { DeviceCertDatabase } from '../store/tables.ts';
 import { EXPIRING_SOON_DAYS, daysMs } from './display-status.ts';
-import { COUNTED_STATUSES, type DeviceCertRow } from './records.ts';
+import { COUNTED_STATUSES, lockCertificate, type DeviceCertRow } from './records.ts';
 
 export function assertRenewable(row: DeviceCertRow, now: Date): void {
   if (!COUNTED_STATUSES.includes(row.status) || row.not_after.getTime() <= now.getTime()) {
@@ -39,14 +39,7 @@ export async function claimForRenewal(
   certId: string,
   now: Date,
 ): Promise<void> {
-  const row = await trx
-    .selectFrom('device_certificates')
-    .selectAll()
-    .where('tenant_id', '=', tenantId)
-    .where('id', '=', certId)
-    .forUpdate()
-    .executeTakeFirst();
-  if (!row) throw new SekishoError('ERR_NOT_FOUND', 'no such device certificate');
+  const row = await lockCertificate(trx, tenantId, certId);
   assertRenewable(row, now);
   await trx
     .updateTable('device_certificates')

@@ -16,7 +16,7 @@ import { assertRoomForOne, lockContractUsage, totalLimit } from './contract-usag
 import { regenerateCrl } from './crl.ts';
 import type { DeviceCertDeps } from './deps.ts';
 import { replacingEnds } from './display-status.ts';
-import { toDeviceCertificate, type DeviceCertificate } from './records.ts';
+import { lockCertificate, toDeviceCertificate, type DeviceCertificate } from './records.ts';
 
 export async function resume(
   deps: DeviceCertDeps,
@@ -27,14 +27,7 @@ export async function resume(
   const now = deps.platform.clock.now();
   const row = await deps.db.transaction().execute(async (trx) => {
     const usage = await lockContractUsage(trx, tenantId, now);
-    const cert = await trx
-      .selectFrom('device_certificates')
-      .selectAll()
-      .where('tenant_id', '=', tenantId)
-      .where('id', '=', certId)
-      .forUpdate()
-      .executeTakeFirst();
-    if (!cert) throw new SekishoError('ERR_NOT_FOUND', 'no such device certificate');
+    const cert = await lockCertificate(trx, tenantId, certId);
     if (cert.status !== 'suspended' || cert.not_after <= now) {
       throw new SekishoError(
         'ERR_DEVICE_CERT_STATUS',
