@@ -241,6 +241,18 @@ describe('password sign-in', () => {
     assert.equal((await b.post('/t/acme/logout', { _csrf: csrf })).statusCode, 303);
     assert.equal((await b.get('/t/acme/portal')).statusCode, 303);
   });
+
+  test("another tenant's sign-out leaves the session alone", async () => {
+    await seedTenant(t.platform, 'other');
+    const b = new TestBrowser(t.app);
+    await b.login('acme', 'admin@acme.example', TEST_PASSWORD);
+    const csrf = await b.csrfFrom('/t/acme/portal');
+    const before = await t.platform.audit.search(seeded.tenant.id, { action: 'logout' });
+    assert.equal((await b.post('/t/other/logout', { _csrf: csrf })).statusCode, 303);
+    assert.equal((await b.get('/t/acme/portal')).statusCode, 200, 'still signed in to acme');
+    const after = await t.platform.audit.search(seeded.tenant.id, { action: 'logout' });
+    assert.equal(after.length, before.length, 'no logout recorded');
+  });
 });
 
 describe('per-IP throttling', () => {

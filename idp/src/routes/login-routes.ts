@@ -18,14 +18,9 @@ import {
 } from '../login/sign-in-policy.ts';
 import { idpMessages } from '../messages.ts';
 import { loginPage } from '../pages/login-page.ts';
-import {
-  activeSession,
-  csrfToken,
-  endSession,
-  isCsrfValid,
-  startSession,
-} from '../session/web-session.ts';
+import { activeSession, csrfToken, isCsrfValid, startSession } from '../session/web-session.ts';
 import { takeParticipants } from '../saml/session-participants.ts';
+import { signOut } from '../session/sign-out.ts';
 import { advanceChain } from '../saml/slo-chain.ts';
 import { pageContext, safeReturnPath, sendPage } from './page-context.ts';
 import { userMessage } from './page-errors.ts';
@@ -244,18 +239,15 @@ export const loginRoutes: FastifyPluginAsync<IdpOptions> = async (app, { platfor
       throw new SekishoError('ERR_CSRF', 'csrf token missing or wrong');
     // After the SAML SPs, end the OpenID provider's session too (RPs hear by back-channel).
     const endOidc = `/t/${ctx.tenant.slug}/oidc/session/end`;
-    const auth = endSession(request);
-    if (!auth) return reply.redirect(endOidc, 303);
-    await platform.revocation.revokeSession(auth.sid);
-    const samlSps = await takeParticipants(platform.kv, auth.sid);
-    await platform.audit.record({
-      tenantId: ctx.tenant.id,
-      actor: { type: 'user', id: auth.userId },
-      action: 'logout',
-      result: 'success',
-      origin: ctx.origin,
-      ...(samlSps.length > 0 && { details: { propagateTo: samlSps.length } }),
-    });
+    const current = request.session.get('auth');
+    const samlSps =
+      current?.tenantId === ctx.tenant.id ? await takeParticipants(platform.kv, current.sid) : [];
+    await signOut(
+      platform,
+      request,
+      ctx,
+      samlSps.length > 0 ? { propagateTo: samlSps.length } : undefined,
+    );
     // Every SAML SP the session signed in to gets a LogoutRequest in turn (front channel).
     return advanceChain(services, reply, ctx, {
       remaining: samlSps,

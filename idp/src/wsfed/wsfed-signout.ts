@@ -9,7 +9,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { IdpServices } from '../services.ts';
 import type { PageContext } from '../routes/page-context.ts';
-import { endSession } from '../session/web-session.ts';
+import { signOut } from '../session/sign-out.ts';
 import type { Application } from '../apps/app-registry.ts';
 import { wsfedRpSpec, type WsFedRpConfig } from './rp-config.ts';
 import type { WsFedMessage } from './wsfed-request.ts';
@@ -45,18 +45,11 @@ export async function wsfedSignOut(
 ): Promise<FastifyReply> {
   const { platform } = services;
   // Only this tenant's session: a request naming another tenant leaves the cookie alone.
-  if (request.session.get('auth')?.tenantId === ctx.tenant.id) {
-    const auth = endSession(request)!;
-    await platform.revocation.revokeSession(auth.sid);
-    await platform.audit.record({
-      tenantId: ctx.tenant.id,
-      actor: { type: 'user', id: auth.userId },
-      action: 'logout',
-      result: 'success',
-      origin: ctx.origin,
-      details: { protocol: 'wsfed', wa: message.wa, realm: message.wtrealm ?? null },
-    });
-  }
+  await signOut(platform, request, ctx, {
+    protocol: 'wsfed',
+    wa: message.wa,
+    realm: message.wtrealm ?? null,
+  });
   const target = await registeredReturn(services, ctx.tenant.id, message);
   if (target) return reply.redirect(target, 303);
   if (message.wreply !== undefined)
