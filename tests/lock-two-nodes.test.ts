@@ -27,6 +27,7 @@ import {
   send,
   startNode,
   NODE_START_MS,
+  apiCall,
   waitReady,
   type GatewayNode,
 } from './support/gateway-node.ts';
@@ -53,16 +54,7 @@ describe(
     let operator: string;
 
     const api = (node: GatewayNode, method: string, path: string, body?: unknown) =>
-      send(
-        node.base,
-        method,
-        path,
-        {
-          authorization: `Bearer ${operator}`,
-          ...(body !== undefined && { 'content-type': 'application/json' }),
-        },
-        body === undefined ? undefined : JSON.stringify(body),
-      );
+      apiCall(node, operator, method, path, body);
     const appApi = (node: GatewayNode, call: string, body: unknown) =>
       send(
         node.base,

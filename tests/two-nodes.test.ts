@@ -23,6 +23,7 @@ import {
   send,
   startNode,
   NODE_START_MS,
+  apiCall,
   waitReady,
   type GatewayNode,
 } from './support/gateway-node.ts';
@@ -161,16 +162,7 @@ describe(
         await store.close();
       }
       const api = (node: GatewayNode, method: string, path: string, body?: unknown) =>
-        send(
-          node.base,
-          method,
-          path,
-          {
-            authorization: `Bearer ${operator}`,
-            ...(body !== undefined && { 'content-type': 'application/json' }),
-          },
-          body === undefined ? undefined : JSON.stringify(body),
-        );
+        apiCall(node, operator, method, path, body);
 
       const created = await api(a, 'POST', '/api/tenants/demo/users', {
         loginId: MEMBER,

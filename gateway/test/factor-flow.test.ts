@@ -343,9 +343,7 @@ describe('second factor at sign-in', () => {
     );
     assert.deepEqual(sessionAuth(t, office)?.amr, ['pwd']);
     const sid = sessionAuth(t, office)?.sid;
-    // The same browser (its cookies) now at home.
-    const home = new TestBrowser(t.app, EN, HOME);
-    for (const c of office.cookieHeader.split('; ')) home.setCookie(c);
+    const home = office.movedTo(HOME);
     let res = await home.get(`/t/acme/saml/sso?SAMLRequest=${googleAuthnRequest(clock.now())}`);
     for (
       let hop = 0;

@@ -146,8 +146,7 @@ describe('Lock approval at sign-in', () => {
     const status = await b.get('/t/acme/login/factor/lock/status', { accept: 'application/json' });
     assert.deepEqual(status.json(), { state: 'approved' });
     const csrf = csrfOf(wait.body);
-    const attacker = new TestBrowser(t.app, EN, PROXY);
-    for (const c of b.cookieHeader.split('; ')) attacker.setCookie(c);
+    const attacker = b.movedTo(PROXY);
     assert.equal(
       (await b.post('/t/acme/login/factor/lock/complete', { _csrf: csrf })).statusCode,
       303,

@@ -76,9 +76,7 @@ describe('second factor asked by an OpenID Connect application (step-up)', () =>
     assert.deepEqual(sessionAuth(t, office)?.amr, ['pwd']);
     const sid = sessionAuth(t, office)?.sid;
 
-    // The same browser (its cookies) now at home.
-    const home = new TestBrowser(t.app, EN, HOME);
-    for (const c of office.cookieHeader.split('; ')) home.setCookie(c);
+    const home = office.movedTo(HOME);
     const verifier = client.randomPKCECodeVerifier();
     const url = client.buildAuthorizationUrl(rp, {
       redirect_uri: RP,

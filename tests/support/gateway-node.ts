@@ -21,6 +21,26 @@ export interface Response {
   body: string;
 }
 
+/** An admin API call with a bearer token; `body` goes as JSON. */
+export function apiCall(
+  node: { base: string },
+  token: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<Response> {
+  return send(
+    node.base,
+    method,
+    path,
+    {
+      authorization: `Bearer ${token}`,
+      ...(body !== undefined && { 'content-type': 'application/json' }),
+    },
+    body === undefined ? undefined : JSON.stringify(body),
+  );
+}
+
 /** Sends one request; `onResponse` gets the live response instead (a stream). */
 export function send(
   base: string,

@@ -24,6 +24,13 @@ export class TestBrowser {
     if (i > 0) this.#cookies.set(pair.slice(0, i), pair.slice(i + 1));
   }
 
+  /** The same browser (a copy of its cookies and headers) seen from another address. */
+  movedTo(remoteAddress: string): TestBrowser {
+    const moved = new TestBrowser(this.#app, this.#headers, remoteAddress);
+    for (const [k, v] of this.#cookies) moved.#cookies.set(k, v);
+    return moved;
+  }
+
   get cookieHeader(): string {
     return [...this.#cookies].map(([k, v]) => `${k}=${v}`).join('; ');
   }
