@@ -1,8 +1,8 @@
 /**
  * The device-certificate service: a CA per tenant, issuance within the contracted count
  * (single or bulk), the lifecycle (renewal, device swap, suspension of suspected copies),
- * PKCS#12 delivery, revocation with a CRL, external trust anchors, installation and renewal
- * mails, and client-certificate verification.
+ * PKCS#12 delivery, revocation with a CRL, external trust anchors (their CRLs uploaded or
+ * fetched), installation and renewal mails, and client-certificate verification.
  * Domain logic only (no HTTP); each behaviour lives in its own file under `service/`.
  *
  * @example
@@ -15,6 +15,7 @@ import type { Kysely } from 'kysely';
 import type { Locale, Platform } from '@sekisho/platform';
 import type { DeviceCertDatabase } from './store/tables.ts';
 import { removeAnchorCrl, setAnchorCrl } from './service/anchor-crl.ts';
+import { setAnchorCrlUrl } from './service/anchor-crl-url.ts';
 import { currentCrl, type Crl } from './service/crl.ts';
 import { clientAuthorities } from './service/client-authorities.ts';
 import type { DeviceCertDeps } from './service/deps.ts';
@@ -43,6 +44,7 @@ import {
 } from './service/parse-issue-file.ts';
 import { pkcs12, type Pkcs12Options } from './service/pkcs12.ts';
 import { recordUse, type CertificateUse } from './service/record-use.ts';
+import { refreshAnchorCrls, type AnchorCrlRefresh } from './service/refresh-anchor-crls.ts';
 import { toDeviceCertificate as toRecord, type DeviceCertificate } from './service/records.ts';
 import { renew } from './service/renew.ts';
 import { resume } from './service/resume.ts';
@@ -74,6 +76,12 @@ export interface DeviceCertServiceOptions {
   crlDays?: number;
   /** How long uses of a certificate are compared for copy detection (12 hours). */
   copyWindowHours?: number;
+  /**
+   * Fetching trust-anchor CRLs from their URL: `allowLoopback` lets the URL point at loopback
+   * and private addresses (tests, local development, an intranet CA). Off by default: the URL
+   * comes from a tenant admin and the server fetches it.
+   */
+  crlFetch?: { allowLoopback?: boolean };
 }
 
 export interface DeviceCertService {
@@ -132,6 +140,17 @@ export interface DeviceCertService {
   ): Promise<TrustAnchor & { crl: AnchorCrlSummary }>;
   /** Removes the anchor's CRL (returns what it said); `ERR_NOT_FOUND` when it has none. */
   removeAnchorCrl(tenantId: string, anchorId: string): Promise<AnchorCrlSummary>;
+  /**
+   * Sets (http or https) or clears (null) where the anchor's CRL is fetched from; a new URL
+   * forgets the last fetch's outcome. Refused: `ERR_VALIDATION` on `url`.
+   */
+  setAnchorCrlUrl(tenantId: string, anchorId: string, url: string | null): Promise<TrustAnchor>;
+  /**
+   * The job: fetches the CRL of every anchor with a URL whose stored CRL is missing or past
+   * half its validity, stores it when newer, records the outcome on the anchor, audits and
+   * mails failures. Never throws for a fetch; see `AnchorCrlRefresh`.
+   */
+  refreshAnchorCrls(): Promise<AnchorCrlRefresh>;
   verifyClientCertificate(tenantId: string, pem: string): Promise<VerifyResult>;
   /** Every tenant CA and trust anchor (PEM), for a mutual-TLS listener's CA list. */
   clientAuthorities(): Promise<string[]>;
@@ -159,6 +178,7 @@ export function createDeviceCertService(options: DeviceCertServiceOptions): Devi
     validityDays: options.validityDays ?? 365,
     crlDays: options.crlDays ?? 7,
     copyWindowMs: (options.copyWindowHours ?? 12) * 3_600_000,
+    crlFetch: { allowLoopback: options.crlFetch?.allowLoopback ?? false },
   };
   return {
     async ensureCa(tenantId) {
@@ -199,6 +219,8 @@ export function createDeviceCertService(options: DeviceCertServiceOptions): Devi
     removeTrustAnchor: (tenantId, anchorId) => removeTrustAnchor(deps, tenantId, anchorId),
     setAnchorCrl: (tenantId, anchorId, crl) => setAnchorCrl(deps, tenantId, anchorId, crl),
     removeAnchorCrl: (tenantId, anchorId) => removeAnchorCrl(deps, tenantId, anchorId),
+    setAnchorCrlUrl: (tenantId, anchorId, url) => setAnchorCrlUrl(deps, tenantId, anchorId, url),
+    refreshAnchorCrls: () => refreshAnchorCrls(deps),
     verifyClientCertificate: (tenantId, pem) => verifyClientCertificate(deps, tenantId, pem),
     clientAuthorities: () => clientAuthorities(deps),
     recordUse: (tenantId, certId, use) => recordUse(deps, tenantId, certId, use),

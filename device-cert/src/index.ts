@@ -40,7 +40,14 @@ export type {
 export type { DeviceCertSettings, DeviceCertSettingsPatch } from './service/settings.ts';
 export type { DeviceCertFilter } from './service/list-certificates.ts';
 export { EXPORT_COLUMNS } from './service/export-csv.ts';
-export type { AnchorUserMatch, TrustAnchor, TrustAnchorInput } from './service/trust-anchors.ts';
+export type {
+  AnchorCrlFetch,
+  AnchorCrlSummary,
+  AnchorUserMatch,
+  TrustAnchor,
+  TrustAnchorInput,
+} from './service/trust-anchors.ts';
+export type { AnchorCrlRefresh } from './service/refresh-anchor-crls.ts';
 export type { CertificateUse } from './service/record-use.ts';
 export {
   ISSUE_COLUMNS,

@@ -1,8 +1,8 @@
 /**
  * Starts one Sekisho node: stores (migrated), the TLS certificate, the demo tenant on first
  * start, the HTTPS listener (and the mutual-TLS one when MTLS_PORT is set), the daily audit
- * purge and the device-certificate jobs (mails, renewal reminders). `close()` stops taking
- * connections, lets in-flight requests finish, then closes the stores.
+ * purge and the device-certificate jobs (mails, renewal reminders, trust-anchor CRL fetches).
+ * `close()` stops taking connections, lets in-flight requests finish, then closes the stores.
  */
 import { resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -38,7 +38,10 @@ export async function startServer(
   try {
     const tls = ensureTlsCertificate(resolve(config.dataDir), new URL(config.publicUrl).hostname);
     const demoAdmin = config.demoTenant ? await bootstrapDemoTenant(platform) : undefined;
-    const deviceCerts = createDeviceCertService({ platform });
+    const deviceCerts = createDeviceCertService({
+      platform,
+      crlFetch: { allowLoopback: config.anchorCrlAllowPrivate },
+    });
     const app = await buildApp(platform, {
       https: { key: tls.key, cert: tls.cert },
       logger: options.logger,

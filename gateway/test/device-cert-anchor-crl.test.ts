@@ -2,15 +2,19 @@
  * The trust-anchor CRL admin API as an admin uses it: an external CA run with `openssl ca`
  * (as an MDM's), its CRL uploaded as DER, PEM or JSON, a revoked certificate then refused by
  * the verifier, removal, a refused upload as problem+json that changes nothing, who may do it,
- * and the audit trail. Real app on a real PostgreSQL, real openssl.
+ * and the audit trail; the URL the CRL is fetched from and the last fetch in the listing, the
+ * CRL served by a real HTTP server on 127.0.0.1. Real app on a real PostgreSQL, real openssl.
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createDeviceCertService, type DeviceCertService } from '@sekisho/device-cert';
+import { refreshDeviceCertAnchorCrls } from '../src/jobs/device-cert-jobs.ts';
 import { deviceCertAdminKit } from './support/device-cert-admin-kit.ts';
 import { startTestApp, type SeededTenant, type TestApp } from './support/test-app.ts';
 
@@ -81,9 +85,21 @@ interface ApiCrl {
   revokedCount: number;
 }
 
+interface ApiAnchor {
+  id: string;
+  crl: ApiCrl | null;
+  crlUrl: string | null;
+  crlFetch: { at: string; ok: boolean; error: string | null } | null;
+}
+
 describe('trust-anchor CRL admin API', () => {
   let t: TestApp;
   let certs: DeviceCertService;
+  /** The service as the job runs it where loopback is allowed (tests, local development). */
+  let fetcher: DeviceCertService;
+  let crlServer: Server;
+  let served: (res: ServerResponse) => void = (res) => res.writeHead(404).end();
+  let crlServerUrl: string;
   const cas: MdmCa[] = [];
   const newCa = (cn: string) => {
     const ca = new MdmCa(cn);
@@ -94,8 +110,14 @@ describe('trust-anchor CRL admin API', () => {
   before(async () => {
     t = await startTestApp();
     certs = createDeviceCertService({ platform: t.platform });
+    fetcher = createDeviceCertService({ platform: t.platform, crlFetch: { allowLoopback: true } });
+    crlServer = createServer((_req, res) => served(res));
+    await new Promise<void>((resolve) => crlServer.listen(0, '127.0.0.1', resolve));
+    crlServerUrl = `http://127.0.0.1:${(crlServer.address() as AddressInfo).port}/mdm.crl`;
   });
   after(async () => {
+    crlServer.closeAllConnections();
+    await new Promise((resolve) => crlServer.close(resolve));
     for (const ca of cas) ca.close();
     await t.close();
   });
@@ -237,5 +259,105 @@ describe('trust-anchor CRL admin API', () => {
     );
     problem(await call('DELETE', crlUrl(other, anchorId), other.token), 404, 'ERR_NOT_FOUND');
     assert.equal((await auditOf(s, 'device-cert.anchor-crl-remove')).length, 0);
+  });
+
+  it('PUT crl-url sets and clears where the CRL is fetched from (invalid URL 400, read-only 403, audited); the listing shows crlUrl and the last fetch', async () => {
+    const ca = newCa('api-fetch');
+    const { s, anchorId, lost } = await setup(ca);
+    const urlOf = `${base(s)}/trust-anchors/${anchorId}/crl-url`;
+    const anchorListed = async () =>
+      (await call('GET', `${base(s)}/trust-anchors`, s.token))
+        .json<{ anchors: ApiAnchor[] }>()
+        .anchors.find((a) => a.id === anchorId);
+    assert.deepEqual(
+      { crlUrl: (await anchorListed())?.crlUrl, crlFetch: (await anchorListed())?.crlFetch },
+      { crlUrl: null, crlFetch: null },
+    );
+
+    const set = await call('PUT', urlOf, s.token, { url: crlServerUrl });
+    assert.equal(set.statusCode, 200, set.body);
+    assert.equal(set.json<ApiAnchor>().crlUrl, crlServerUrl);
+    assert.equal(set.json<ApiAnchor>().crlFetch, null);
+    const invalid = async (body: unknown, field: string) => {
+      const p = problem(await call('PUT', urlOf, s.token, body), 400, 'ERR_VALIDATION');
+      if (field) assert.equal(p.problems?.[0]?.field, field, JSON.stringify(p));
+    };
+    await invalid({ url: 'ftp://pki.example/mdm.crl' }, 'url');
+    await invalid({ url: 'not a url' }, 'url');
+    await invalid({ url: 'http://user:secret@pki.example/mdm.crl' }, 'url');
+    await invalid({}, '');
+    await invalid({ url: 5 }, '');
+    const ro = (
+      await t.platform.tokens.create({ tenantId: s.tenant.id, name: 'ro', role: 'read_only_admin' })
+    ).token;
+    problem(await call('PUT', urlOf, ro, { url: null }), 403, 'ERR_FORBIDDEN');
+    assert.equal((await anchorListed())?.crlUrl, crlServerUrl, 'unchanged by the refusals');
+
+    // The server fails first, then serves the CRL; the job's rounds record both.
+    served = (res) => res.writeHead(500).end();
+    const round = await refreshDeviceCertAnchorCrls(t.platform, fetcher);
+    assert.equal(round?.failed, 1);
+    assert.equal(
+      await refreshDeviceCertAnchorCrls(t.platform, fetcher),
+      undefined,
+      'one round at a time',
+    );
+    let shown = await anchorListed();
+    assert.equal(shown?.crl, null);
+    assert.equal(shown?.crlFetch?.ok, false);
+    assert.equal(shown?.crlFetch?.error, 'the server answered HTTP 500');
+    const crl = ca.crl();
+    served = (res) => res.writeHead(200, { 'content-type': 'application/pkix-crl' }).end(crl.der);
+    assert.equal((await fetcher.refreshAnchorCrls()).updated, 1);
+    shown = await anchorListed();
+    assert.equal(shown?.crl?.crlNumber, String(0x1000));
+    assert.deepEqual(
+      { ok: shown?.crlFetch?.ok, error: shown?.crlFetch?.error },
+      { ok: true, error: null },
+    );
+    assert.ok(Date.now() - Date.parse(shown?.crlFetch?.at ?? '') < 60_000);
+    assert.equal(await verdict(s, lost.pem), 'revoked');
+
+    const cleared = await call('PUT', urlOf, s.token, { url: null });
+    assert.equal(cleared.statusCode, 200, cleared.body);
+    shown = await anchorListed();
+    assert.deepEqual(
+      { crlUrl: shown?.crlUrl, crlFetch: shown?.crlFetch },
+      { crlUrl: null, crlFetch: null },
+    );
+    assert.equal(shown?.crl?.crlNumber, String(0x1000), 'the stored CRL stays');
+    const audited = await auditOf(s, 'device-cert.anchor-crl-url');
+    assert.deepEqual(audited.map((e) => e.details).reverse(), [
+      { url: crlServerUrl },
+      { url: null },
+    ]);
+    const other = await kit.seed(10);
+    problem(
+      await call('PUT', `${base(other)}/trust-anchors/${anchorId}/crl-url`, other.token, {
+        url: crlServerUrl,
+      }),
+      404,
+      'ERR_NOT_FOUND',
+    );
+    assert.equal((await anchorListed())?.crlUrl, null, 'another tenant cannot set it');
+
+    // Given when the anchor is added.
+    const added = await call('POST', `${base(s)}/trust-anchors`, s.token, {
+      name: 'MDM 2',
+      pem: newCa('api-fetch-2').pem,
+      crlUrl: crlServerUrl,
+    });
+    assert.equal(added.statusCode, 201, added.body);
+    assert.equal(added.json<ApiAnchor>().crlUrl, crlServerUrl);
+    const refused = problem(
+      await call('POST', `${base(s)}/trust-anchors`, s.token, {
+        name: 'MDM 3',
+        pem: newCa('api-fetch-3').pem,
+        crlUrl: 'file:///etc/passwd',
+      }),
+      400,
+      'ERR_VALIDATION',
+    );
+    assert.equal(refused.problems?.[0]?.field, 'crlUrl');
   });
 });

@@ -24,6 +24,7 @@ export { createMailer, type Mailer, type MailMessage } from './mail/mailer.ts';
 export * from './i18n/locale.ts';
 export * from './i18n/catalog.ts';
 export * from './http/html.ts';
+export * from './http/guarded-get.ts';
 
 export {
   hashPassword,

@@ -11,6 +11,8 @@
  * - it is not older than the stored one (by CRL number when both have one, else thisUpdate):
  *   bringing back an older list would un-revoke certificates.
  * Anything else is refused with a `ValidationError` naming the problem, and nothing changes.
+ * A fetched CRL (`refresh-anchor-crls.ts`) is stored only when newer than the stored one: the
+ * same list served again is no change.
  * Parsing and signature checks are @peculiar/x509's (and asn1js's for the CRL number).
  */
 import 'reflect-metadata'; // @peculiar/x509 resolves its parts with tsyringe, which needs it
@@ -109,14 +111,18 @@ async function checkCrl(crl: X509Crl, anchorPem: string, now: Date): Promise<voi
   }
 }
 
+/** -1, 0 or 1 as the CRL is older than, as old as or newer than the stored one. */
+function compareToStored(stored: AnchorCrlSummary, crl: X509Crl, crlNumber: bigint | null) {
+  if (crlNumber !== null && stored.crlNumber !== null) {
+    const storedNumber = BigInt(stored.crlNumber);
+    return crlNumber < storedNumber ? -1 : crlNumber > storedNumber ? 1 : 0;
+  }
+  return Math.sign(crl.thisUpdate.getTime() - stored.thisUpdate.getTime());
+}
+
 /** Refuses a CRL older than the stored one (rollback): CRL numbers when both have one. */
 function checkNotOlder(stored: TrustAnchor['crl'], crl: X509Crl, crlNumber: bigint | null): void {
-  if (!stored) return;
-  const older =
-    crlNumber !== null && stored.crlNumber !== null
-      ? crlNumber < BigInt(stored.crlNumber)
-      : crl.thisUpdate.getTime() < stored.thisUpdate.getTime();
-  if (older) {
+  if (stored && compareToStored(stored, crl, crlNumber) < 0) {
     throw refused(
       `is older than the stored CRL (number ${stored.crlNumber ?? 'none'}, thisUpdate ` +
         `${stored.thisUpdate.toISOString()}): a CRL is never replaced by an older one`,
@@ -148,6 +154,21 @@ export async function setAnchorCrl(
   anchorId: string,
   input: string | Uint8Array,
 ): Promise<TrustAnchor & { crl: AnchorCrlSummary }> {
+  const { anchor } = await storeAnchorCrl(deps, tenantId, anchorId, input, { onlyIfNewer: false });
+  return anchor;
+}
+
+/**
+ * `setAnchorCrl`; with `onlyIfNewer` a CRL that is not newer than the stored one (by CRL
+ * number, else thisUpdate) changes nothing and is no error (`changed: false`).
+ */
+export async function storeAnchorCrl(
+  deps: DeviceCertDeps,
+  tenantId: string,
+  anchorId: string,
+  input: string | Uint8Array,
+  options: { onlyIfNewer: boolean },
+): Promise<{ anchor: TrustAnchor & { crl: AnchorCrlSummary }; changed: boolean }> {
   if (!isUuid(anchorId)) throw noAnchor();
   const anchor = await readAnchor(deps.db, tenantId, anchorId, false);
   const crl = decode(input);
@@ -162,7 +183,11 @@ export async function setAnchorCrl(
     revokedCount: serials.length,
   };
   return deps.db.transaction().execute(async (trx) => {
-    checkNotOlder((await readAnchor(trx, tenantId, anchorId, true)).crl, crl, crlNumber);
+    const stored = await readAnchor(trx, tenantId, anchorId, true);
+    if (options.onlyIfNewer && stored.crl && compareToStored(stored.crl, crl, crlNumber) <= 0) {
+      return { anchor: { ...stored, crl: stored.crl }, changed: false };
+    }
+    checkNotOlder(stored.crl, crl, crlNumber);
     const row = await trx
       .updateTable('device_cert_anchors')
       .set({
@@ -187,7 +212,7 @@ export async function setAnchorCrl(
         )
         .execute();
     }
-    return { ...toTrustAnchor(row), crl: summary };
+    return { anchor: { ...toTrustAnchor(row), crl: summary }, changed: true };
   });
 }
 

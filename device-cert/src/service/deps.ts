@@ -12,6 +12,8 @@ export interface DeviceCertDeps {
   crlDays: number;
   /** How long a certificate's uses are remembered for copy detection (session idle window). */
   copyWindowMs: number;
+  /** Fetching trust-anchor CRLs: `allowLoopback` lets them come from loopback/private hosts. */
+  crlFetch: { allowLoopback: boolean };
 }
 
 export const caKeyContext = (tenantId: string) => `device-ca:${tenantId}`;

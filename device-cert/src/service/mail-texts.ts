@@ -17,6 +17,9 @@ export const deviceCertMail = defineCatalog({
       'A device certificate of {tenant} was used from two different networks or browsers at overlapping times, which suggests it was copied to another device (copying a certificate is prohibited by the terms of service).\n\nUser: {loginId}\nDevice: {device}\nSerial: {serial}\nUses: {uses}\n{suspended}\n\nCheck with the user and revoke the certificate if it was copied.\n\n— Sekisho',
     'copy-alert.suspended': 'The certificate was suspended automatically, as your settings ask.',
     'copy-alert.not-suspended': 'The certificate still works.',
+    'anchor-crl.subject': 'The CRL of trust anchor "{anchor}" could not be renewed',
+    'anchor-crl.body':
+      'Sekisho could not fetch a new CRL for the trust anchor "{anchor}" of {tenant} from\n\n{url}\n\nReason: {error}\n\nThe stored CRL is valid until {nextUpdate} (UTC). After that, every sign-in with a device certificate issued under this anchor is refused until a newer CRL is stored.\nCheck that the address serves the current CRL, or upload it in the admin console (device certificates, trust anchors). Sekisho keeps trying.\n\n— Sekisho',
   },
   ja: {
     'installation.subject': 'デバイス証明書が発行されました',
@@ -34,6 +37,9 @@ export const deviceCertMail = defineCatalog({
       '{tenant} のデバイス証明書が、重なる時間帯に異なるネットワークまたはブラウザーから使われました。別の端末に複製された可能性があります（証明書の複製は利用規約で禁止されています）。\n\nユーザー: {loginId}\nデバイス: {device}\nシリアル番号: {serial}\n利用状況: {uses}\n{suspended}\n\nユーザーに確認し、複製されていた場合は証明書を失効させてください。\n\n— 関所 (Sekisho)',
     'copy-alert.suspended': '設定に従い、この証明書は自動的に一時停止されました。',
     'copy-alert.not-suspended': 'この証明書は引き続き利用できます。',
+    'anchor-crl.subject': 'トラストアンカー「{anchor}」の CRL を更新できません',
+    'anchor-crl.body':
+      '{tenant} のトラストアンカー「{anchor}」の新しい CRL を、次のアドレスから取得できませんでした。\n\n{url}\n\n理由: {error}\n\n保存されている CRL の有効期限は {nextUpdate} (UTC) です。期限を過ぎると、新しい CRL が保存されるまで、このトラストアンカーが発行したデバイス証明書によるサインインはすべて拒否されます。\nアドレスが最新の CRL を配布しているか確認するか、管理コンソール（デバイス証明書 > トラストアンカー）から CRL をアップロードしてください。関所は取得を続けます。\n\n— 関所 (Sekisho)',
   },
 });
 

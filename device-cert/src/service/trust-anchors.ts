@@ -7,12 +7,14 @@
  *   certificate twice is refused; at most 20 per tenant.
  * - Certificates under an anchor are not ours: they do not count against the contracted
  *   number, and we cannot revoke them ourselves: the anchor's owner does, with its own CRL,
- *   which an admin uploads (`anchor-crl.ts`). Removing the anchor stops all of them at once.
+ *   which an admin uploads (`anchor-crl.ts`) or Sekisho fetches from the anchor's `crlUrl`
+ *   (`refresh-anchor-crls.ts`). Removing the anchor stops all of them at once.
  */
 import { X509Certificate, randomUUID } from 'node:crypto';
 import type { Selectable } from 'kysely';
 import { SekishoError, ValidationError, isUuid, type FieldProblem } from '@sekisho/platform';
 import type { DeviceCertAnchorsTable } from '../store/tables.ts';
+import { crlUrlProblem, parseCrlUrl } from './crl-url.ts';
 import type { DeviceCertDeps } from './deps.ts';
 import { LOGIN_TYPES } from './issue-input.ts';
 import type { LoginType } from './records.ts';
@@ -26,6 +28,8 @@ export interface TrustAnchorInput {
   loginType?: LoginType | undefined;
   /** How a certificate names its user: SAN / subject email, or CN = login ID (`email`). */
   userMatch?: AnchorUserMatch | undefined;
+  /** Where its CRL is fetched from (http or https); none = uploaded by hand only. */
+  crlUrl?: string | null | undefined;
 }
 
 /** What the anchor's uploaded CRL says about itself (the list is stored apart). */
@@ -36,6 +40,14 @@ export interface AnchorCrlSummary {
   /** Decimal (CRL numbers may exceed 2^53); null when the CRL has none. */
   crlNumber: string | null;
   revokedCount: number;
+}
+
+/** The last automatic fetch of the anchor's CRL from its `crlUrl`. */
+export interface AnchorCrlFetch {
+  at: Date;
+  ok: boolean;
+  /** Why it failed; null when it worked. */
+  error: string | null;
 }
 
 export interface TrustAnchor {
@@ -51,6 +63,10 @@ export interface TrustAnchor {
   createdAt: Date;
   /** The uploaded CRL; null when none (certificates are then checked by no list). */
   crl: AnchorCrlSummary | null;
+  /** Where the CRL is fetched from; null when it is only uploaded. */
+  crlUrl: string | null;
+  /** The last fetch from `crlUrl`; null before the first (or since the URL changed). */
+  crlFetch: AnchorCrlFetch | null;
 }
 
 export const MAX_ANCHORS = 20;
@@ -72,6 +88,10 @@ export const ANCHOR_COLUMNS = [
   'crl_next_update',
   'crl_number',
   'crl_revoked_count',
+  'crl_url',
+  'crl_fetch_at',
+  'crl_fetch_ok',
+  'crl_fetch_error',
 ] as const;
 type AnchorRow = Pick<Selectable<DeviceCertAnchorsTable>, (typeof ANCHOR_COLUMNS)[number]>;
 
@@ -96,6 +116,11 @@ export function toTrustAnchor(r: AnchorRow): TrustAnchor {
             crlNumber: r.crl_number,
             revokedCount: r.crl_revoked_count ?? 0,
           },
+    crlUrl: r.crl_url,
+    crlFetch:
+      r.crl_fetch_at === null
+        ? null
+        : { at: r.crl_fetch_at, ok: r.crl_fetch_ok === true, error: r.crl_fetch_error },
   };
 }
 
@@ -133,6 +158,8 @@ function checkInput(input: TrustAnchorInput): void {
   if (input.userMatch !== undefined && !USER_MATCHES.includes(input.userMatch)) {
     problems.push({ field: 'userMatch', message: 'must be email or login_id' });
   }
+  const urlProblem = input.crlUrl == null ? undefined : crlUrlProblem(input.crlUrl);
+  if (urlProblem !== undefined) problems.push({ field: 'crlUrl', message: urlProblem });
   if (problems.length) throw new ValidationError(problems);
 }
 
@@ -164,6 +191,7 @@ export async function addTrustAnchor(
       not_after: cert.validToDate,
       login_type: input.loginType ?? 'personal',
       user_match: input.userMatch ?? 'email',
+      crl_url: input.crlUrl == null ? null : parseCrlUrl(input.crlUrl, 'crlUrl'),
       created_at: now,
     })
     .onConflict((oc) => oc.columns(['tenant_id', 'fingerprint_sha256']).doNothing())

@@ -166,4 +166,22 @@ export const deviceCertMigrations: readonly Migration[] = [
       ]);
     },
   },
+  {
+    // Where the anchor's CRL is fetched from (its distribution point) and the last fetch's
+    // outcome, shown to admins; crl_fetch_ok false marks a failure streak (audited once).
+    name: 'device-cert-005-anchor-crl-url',
+    async up(db) {
+      await runStatements(db, [
+        `ALTER TABLE device_cert_anchors
+          ADD COLUMN crl_url text,
+          ADD COLUMN crl_fetch_at timestamptz,
+          ADD COLUMN crl_fetch_ok boolean,
+          ADD COLUMN crl_fetch_error text,
+          ADD CONSTRAINT device_cert_anchors_crl_fetch_check
+            CHECK ((crl_fetch_at IS NULL) = (crl_fetch_ok IS NULL))`,
+        `CREATE INDEX device_cert_anchors_crl_url ON device_cert_anchors (id)
+          WHERE crl_url IS NOT NULL`,
+      ]);
+    },
+  },
 ];

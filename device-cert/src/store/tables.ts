@@ -96,6 +96,12 @@ export interface DeviceCertAnchorsTable {
   crl_number: Generated<string | null>;
   crl_revoked_count: Generated<number | null>;
   crl_updated_at: Generated<Date | null>;
+  /** Where the CRL is fetched from (http or https); null when only uploaded. */
+  crl_url: Generated<string | null>;
+  /** The last fetch: when, whether it worked, and why not; all null before the first. */
+  crl_fetch_at: Generated<Date | null>;
+  crl_fetch_ok: Generated<boolean | null>;
+  crl_fetch_error: Generated<string | null>;
 }
 
 /** The serials the anchor's stored CRL lists, normalized as `normalizeSerial` does. */

@@ -3,13 +3,14 @@
  * `/api/tenants/{tenant}/device-certificates/trust-anchors/{id}/crl`: PUT uploads it, DELETE
  * removes it. With a CRL, a certificate under the anchor whose serial it lists is denied
  * `revoked`, and once its nextUpdate has passed every certificate under the anchor is denied
- * `revocation-unknown` until a newer CRL is uploaded.
+ * `revocation-unknown` until a newer CRL is uploaded or fetched. `PUT .../{id}/crl-url` with
+ * `{ url }` sets where Sekisho fetches it from (null stops fetching).
  *
  * - Body: DER (`application/pkix-crl`), PEM (`application/x-pem-file`, `text/plain`) or JSON
  *   `{ "pem": ... }`. A CRL the service refuses (issuer, signature, dates, older than the stored
  *   one) is a 400 `ERR_VALIDATION` naming the problem, and nothing changes.
  * - Write access to device certificates, as the other trust-anchor routes; every change is
- *   audited (`device-cert.anchor-crl-set` / `device-cert.anchor-crl-remove`).
+ *   audited (`device-cert.anchor-crl-set` / `-remove` / `-url`).
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@fastify/type-provider-typebox';
@@ -17,9 +18,17 @@ import { ValidationError, type FieldProblem, type Platform } from '@sekisho/plat
 import type { DeviceCertService, TrustAnchor } from '@sekisho/device-cert';
 import { auditAdminAction, routeTenant } from './principal.ts';
 import { TenantIdParams, problems } from './schemas.ts';
-import { AnchorCrl, BASE, tags, write } from './device-cert-schemas.ts';
+import {
+  AnchorCrl,
+  AnchorCrlUrlBody,
+  BASE,
+  TrustAnchor as TrustAnchorSchema,
+  tags,
+  write,
+} from './device-cert-schemas.ts';
 
 const PATH = `${BASE}/trust-anchors/:id/crl`;
+const URL_PATH = `${BASE}/trust-anchors/:id/crl-url`;
 const CRL_TYPES = ['application/pkix-crl', 'application/x-pem-file', 'text/plain'];
 
 /** The CRL in a request body: bytes, PEM text, or JSON `{ pem }` checked by hand. */
@@ -115,6 +124,34 @@ export const deviceCertAnchorCrlRoutes: FastifyPluginAsyncTypebox<{
         auditDetails(removed),
       );
       return reply.code(204).send(null);
+    },
+  );
+
+  app.put(
+    URL_PATH,
+    {
+      config: write,
+      schema: {
+        tags,
+        summary: "Set where the trust anchor's CRL is fetched from (null: stop fetching)",
+        description:
+          'An http or https URL (CRLs are usually served over plain http; their signature protects them). Every 15 minutes Sekisho fetches the CRL of each anchor with a URL whose stored CRL is missing or has used half of its validity, and stores it after the same checks as an upload; the anchor listing shows the outcome (crlFetch). The URL must not point at a loopback or private address (unless the operator allows it), redirects are not followed. A new URL forgets the last outcome.',
+        params: TenantIdParams,
+        body: AnchorCrlUrlBody,
+        response: { 200: TrustAnchorSchema, ...problems },
+      },
+    },
+    async (request) => {
+      const tenant = routeTenant(request);
+      const anchor = await certs.setAnchorCrlUrl(tenant.id, request.params.id, request.body.url);
+      await auditAdminAction(
+        platform,
+        request,
+        'device-cert.anchor-crl-url',
+        { type: 'device-cert-anchor', id: anchor.id },
+        { url: anchor.crlUrl },
+      );
+      return anchor;
     },
   );
 };

@@ -185,6 +185,16 @@ export const AnchorCrl = Type.Object({
   crlNumber: Type.Union([Type.String({ description: 'decimal' }), Type.Null()]),
   revokedCount: Type.Integer(),
 });
+export const AnchorCrlFetch = Type.Object({
+  at: DateTime,
+  ok: Type.Boolean(),
+  error: Type.Union([Type.String(), Type.Null()], { description: 'why it failed' }),
+});
+const CrlUrl = Type.String({
+  minLength: 1,
+  maxLength: 2000,
+  description: 'http or https URL the CRL is fetched from (its distribution point)',
+});
 
 export const TrustAnchor = Type.Object({
   id: Type.String(),
@@ -197,6 +207,10 @@ export const TrustAnchor = Type.Object({
   certificatePem: Type.String(),
   createdAt: DateTime,
   crl: Nullable(AnchorCrl),
+  crlUrl: Nullable(Type.String({ description: 'where the CRL is fetched from' })),
+  crlFetch: Type.Union([AnchorCrlFetch, Type.Null()], {
+    description: 'the last fetch from crlUrl; null before the first or since the URL changed',
+  }),
 });
 export const TrustAnchorBody = Type.Object(
   {
@@ -204,6 +218,11 @@ export const TrustAnchorBody = Type.Object(
     pem: Type.String({ maxLength: 20_000, description: 'the CA certificate, PEM' }),
     loginType: Type.Optional(LoginType),
     userMatch: Type.Optional(AnchorUserMatch),
+    crlUrl: Type.Optional(Nullable(CrlUrl)),
   },
+  { additionalProperties: false },
+);
+export const AnchorCrlUrlBody = Type.Object(
+  { url: Type.Union([CrlUrl, Type.Null()], { description: 'null: stop fetching' }) },
   { additionalProperties: false },
 );

@@ -97,13 +97,19 @@ export const deviceCertSettingsRoutes: FastifyPluginAsyncTypebox<{
         pem: body.pem,
         ...(body.loginType !== undefined && { loginType: body.loginType }),
         ...(body.userMatch !== undefined && { userMatch: body.userMatch }),
+        ...(body.crlUrl !== undefined && { crlUrl: body.crlUrl }),
       });
       await auditAdminAction(
         platform,
         request,
         'device-cert.anchor-add',
         { type: 'device-cert-anchor', id: anchor.id },
-        { name: anchor.name, subject: anchor.subject, fingerprint: anchor.fingerprintSha256 },
+        {
+          name: anchor.name,
+          subject: anchor.subject,
+          fingerprint: anchor.fingerprintSha256,
+          crlUrl: anchor.crlUrl,
+        },
       );
       return reply.code(201).send(anchor);
     },

@@ -166,6 +166,12 @@ export const CONFIG_ENTRIES = {
     default: false,
     doc: 'let OIDC back-channel logout reach private and loopback addresses (intranet RPs); off = SSRF protection',
   }),
+  anchorCrlAllowPrivate: entry({
+    env: 'ANCHOR_CRL_ALLOW_PRIVATE',
+    parse: p.boolean(),
+    default: false,
+    doc: "let trust-anchor CRLs be fetched from private and loopback addresses (an intranet CA's distribution point); off = SSRF protection",
+  }),
   shutdownGraceSeconds: entry({
     env: 'SHUTDOWN_GRACE_SECONDS',
     parse: p.integer(1, 600),
