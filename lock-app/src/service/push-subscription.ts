@@ -2,13 +2,14 @@
  * Checks a PushSubscription (PushSubscriptionJSON) before it is stored, since Sekisho will
  * POST to its endpoint and the endpoint comes from the device:
  * - https only (RFC 8030 push services are https); web-push cannot send anything else;
- * - no loopback, private or link-local hosts, whether written as an IP address or as a name
+ * - no loopback, private, link-local or other special-use hosts (platform's `isInternalHost`,
+ *   shared with the other server-side fetches), whether written as an IP address or as a name
  *   resolving to one, so an enrolled "subscription" cannot make the server reach internal
  *   hosts (SSRF). `allowInsecurePushEndpoints` lifts this for a loopback test push service.
  * - keys: `p256dh` an uncompressed P-256 point (65 bytes), `auth` 16 bytes (RFC 8291 §3).
  */
 import { isIP } from 'node:net';
-import { ValidationError } from '@sekisho/platform';
+import { ValidationError, isInternalHost } from '@sekisho/platform';
 import type { LockDeps } from './deps.ts';
 
 export interface PushSubscriptionJson {
@@ -19,17 +20,6 @@ export interface PushSubscriptionJson {
 
 const invalid = (field: string, message: string) =>
   new ValidationError([{ field: `subscription.${field}`, message }]);
-
-export function isInternalHost(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '');
-  if (host === 'localhost' || host.endsWith('.localhost')) return true;
-  if (!isIP(host)) return false;
-  return (
-    /^(127\.|10\.|192\.168\.|169\.254\.|172\.(1[6-9]|2\d|3[01])\.|0\.|100\.(6[4-9]|[7-9]\d|1[01]\d|12[0-7])\.)/.test(
-      host,
-    ) || /^(::1$|::$|fc|fd|fe80:|::ffff:)/i.test(host)
-  );
-}
 
 function b64urlBytes(value: unknown): number {
   if (typeof value !== 'string' || !/^[A-Za-z0-9_-]+={0,2}$/.test(value)) return -1;
