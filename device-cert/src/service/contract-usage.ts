@@ -14,11 +14,18 @@
  * concurrent issuances, renewals and swaps of one tenant run one after another and the limits
  * hold across nodes.
  */
-import { SekishoError } from '@sekisho/platform';
+import { SekishoError, isUuid } from '@sekisho/platform';
 import type { Transaction } from 'kysely';
 import type { DeviceCertDatabase } from '../store/tables.ts';
 import { REPLACING_DAYS, SWAP_PERIOD_DAYS, daysMs } from './display-status.ts';
-import { COUNTED_STATUSES } from './records.ts';
+import type { DeviceCertDeps } from './deps.ts';
+import {
+  COUNTED_STATUSES,
+  lockCertificate,
+  toDeviceCertificate,
+  type DeviceCertRow,
+  type DeviceCertificate,
+} from './records.ts';
 
 export interface ContractUsage {
   /** The contracted count. */
@@ -82,12 +89,44 @@ export function assertRoomForOne(usage: ContractUsage, freed = 0): void {
       params: { max: usage.max },
     });
   }
+  assertTotalFits(usage, 1, freed);
+}
+
+/** Throws unless counted + replacing, with `adding` more (and `freed` fewer), stays <= 150 %. */
+export function assertTotalFits(usage: ContractUsage, adding: number, freed = 0): void {
   const total = totalLimit(usage.max);
-  if (counted + usage.replacing + 1 > total) {
+  if (usage.counted - freed + usage.replacing + adding > total) {
     throw new SekishoError(
       'ERR_DEVICE_CERT_SWAP_TOTAL_LIMIT',
       'counted plus replacing certificates would exceed 150% of the contracted count',
       { params: { max: total } },
     );
   }
+}
+
+export interface LockedChange {
+  trx: Transaction<DeviceCertDatabase>;
+  usage: ContractUsage;
+  cert: DeviceCertRow;
+  now: Date;
+}
+
+/**
+ * Changes one certificate under the tenant's contract lock and the certificate's row lock, so
+ * the limits checked in `change` still hold when it commits; returns the changed certificate.
+ */
+export async function changeUnderContract(
+  deps: DeviceCertDeps,
+  tenantId: string,
+  certId: string,
+  change: (locked: LockedChange) => Promise<DeviceCertRow>,
+): Promise<DeviceCertificate> {
+  if (!isUuid(certId)) throw new SekishoError('ERR_NOT_FOUND', 'no such device certificate');
+  const now = deps.platform.clock.now();
+  const row = await deps.db.transaction().execute(async (trx) => {
+    const usage = await lockContractUsage(trx, tenantId, now);
+    const cert = await lockCertificate(trx, tenantId, certId);
+    return change({ trx, usage, cert, now });
+  });
+  return toDeviceCertificate(row, now);
 }

@@ -10,27 +10,18 @@
  * - Checked and written under the tenant row lock (`contract-usage.ts`), so concurrent swaps
  *   on any node never pass the limits.
  */
-import { SekishoError, isUuid } from '@sekisho/platform';
+import { SekishoError } from '@sekisho/platform';
 import type { DeviceCertDeps } from './deps.ts';
 import { SWAP_PERIOD_DAYS } from './display-status.ts';
-import { lockContractUsage, swapLimit, totalLimit } from './contract-usage.ts';
-import {
-  lockCertificate,
-  COUNTED_STATUSES,
-  toDeviceCertificate,
-  type DeviceCertificate,
-} from './records.ts';
+import { assertTotalFits, changeUnderContract, swapLimit } from './contract-usage.ts';
+import { COUNTED_STATUSES, type DeviceCertificate } from './records.ts';
 
 export async function markReplacing(
   deps: DeviceCertDeps,
   tenantId: string,
   certId: string,
 ): Promise<DeviceCertificate> {
-  if (!isUuid(certId)) throw new SekishoError('ERR_NOT_FOUND', 'no such device certificate');
-  const now = deps.platform.clock.now();
-  const row = await deps.db.transaction().execute(async (trx) => {
-    const usage = await lockContractUsage(trx, tenantId, now);
-    const cert = await lockCertificate(trx, tenantId, certId);
+  return changeUnderContract(deps, tenantId, certId, async ({ trx, usage, cert, now }) => {
     if (!COUNTED_STATUSES.includes(cert.status) || cert.not_after <= now) {
       throw new SekishoError(
         'ERR_DEVICE_CERT_STATUS',
@@ -46,13 +37,7 @@ export async function markReplacing(
       );
     }
     // The certificate moves from counted to replacing: the sum stays, unless already over.
-    if (usage.counted + usage.replacing > totalLimit(usage.max)) {
-      throw new SekishoError(
-        'ERR_DEVICE_CERT_SWAP_TOTAL_LIMIT',
-        'counted plus replacing certificates exceed 150% of the contracted count',
-        { params: { max: totalLimit(usage.max) } },
-      );
-    }
+    assertTotalFits(usage, 0);
     return trx
       .updateTable('device_certificates')
       .set({ status: 'replacing', replacing_since: now })
@@ -60,5 +45,4 @@ export async function markReplacing(
       .returningAll()
       .executeTakeFirstOrThrow();
   });
-  return toDeviceCertificate(row, now);
 }

@@ -11,23 +11,19 @@
  *   hold, and only a hold, be removed).
  * Detection goes on: a copy seen again suspends it again.
  */
-import { SekishoError, isUuid } from '@sekisho/platform';
-import { assertRoomForOne, lockContractUsage, totalLimit } from './contract-usage.ts';
+import { SekishoError } from '@sekisho/platform';
+import { assertRoomForOne, assertTotalFits, changeUnderContract } from './contract-usage.ts';
 import { regenerateCrl } from './crl.ts';
 import type { DeviceCertDeps } from './deps.ts';
 import { replacingEnds } from './display-status.ts';
-import { lockCertificate, toDeviceCertificate, type DeviceCertificate } from './records.ts';
+import type { DeviceCertificate } from './records.ts';
 
 export async function resume(
   deps: DeviceCertDeps,
   tenantId: string,
   certId: string,
 ): Promise<DeviceCertificate> {
-  if (!isUuid(certId)) throw new SekishoError('ERR_NOT_FOUND', 'no such device certificate');
-  const now = deps.platform.clock.now();
-  const row = await deps.db.transaction().execute(async (trx) => {
-    const usage = await lockContractUsage(trx, tenantId, now);
-    const cert = await lockCertificate(trx, tenantId, certId);
+  return changeUnderContract(deps, tenantId, certId, async ({ trx, usage, cert, now }) => {
     if (cert.status !== 'suspended' || cert.not_after <= now) {
       throw new SekishoError(
         'ERR_DEVICE_CERT_STATUS',
@@ -44,15 +40,7 @@ export async function resume(
     const swapSince = cert.replacing_since;
     const status = swapSince ? 'replacing' : successor ? 'renewed' : 'in_use';
     if (status === 'in_use') assertRoomForOne(usage);
-    if (swapSince && replacingEnds(swapSince) > now) {
-      if (usage.counted + usage.replacing + 1 > totalLimit(usage.max)) {
-        throw new SekishoError(
-          'ERR_DEVICE_CERT_SWAP_TOTAL_LIMIT',
-          'counted plus replacing certificates would exceed 150% of the contracted count',
-          { params: { max: totalLimit(usage.max) } },
-        );
-      }
-    }
+    if (swapSince && replacingEnds(swapSince) > now) assertTotalFits(usage, 1);
     const resumed = await trx
       .updateTable('device_certificates')
       .set({ status, suspended_at: null })
@@ -62,5 +50,4 @@ export async function resume(
     await regenerateCrl(deps, trx, tenantId);
     return resumed;
   });
-  return toDeviceCertificate(row, now);
 }
