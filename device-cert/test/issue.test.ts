@@ -1,9 +1,37 @@
 import assert from 'node:assert/strict';
-import { X509Certificate } from 'node:crypto';
+import { X509Certificate, createPublicKey } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import forge from 'node-forge';
-import { isSekishoError } from '@sekisho/platform';
-import { DEVICE, startHarness, type Harness } from './support.ts';
+import { ValidationError, isSekishoError } from '@sekisho/platform';
+import { DEVICE, openssl, startHarness, type Harness } from './support.ts';
+
+/** A fresh key and a CSR for it from `openssl req -newkey` (`newkey`: its key options). */
+function opensslCsr(newkey: string[], extra: string[] = []): { key: string; csrPem: string } {
+  const { ok, out } = openssl([
+    ...['req', '-new', ...newkey, '-nodes', '-keyout', '-', '-out', '-'],
+    ...extra,
+    ...(extra.includes('-subj') ? [] : ['-subj', '/CN=device']),
+  ]);
+  const block = (type: string) =>
+    new RegExp(`-----BEGIN ${type}-----[^-]+-----END ${type}-----\\n`).exec(out)?.[0];
+  const key = block('PRIVATE KEY');
+  const csrPem = block('CERTIFICATE REQUEST');
+  assert.ok(ok && key && csrPem, out);
+  return { key, csrPem };
+}
+
+const P256 = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256'];
+const P384 = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-384'];
+
+/** The CSR with one byte flipped `back` bytes before the end of its public key or signature. */
+function tamperCsr(req: { key: string; csrPem: string }, part: 'key' | 'signature', back: number) {
+  const der = Buffer.from(req.csrPem.replace(/-----[^-]+-----|\s/g, ''), 'base64');
+  const spki = createPublicKey(req.key).export({ type: 'spki', format: 'der' });
+  const end = part === 'signature' ? der.length : der.indexOf(spki) + spki.length;
+  assert.ok(end >= spki.length, 'the key is in the request');
+  der.writeUInt8(der.readUInt8(end - back) ^ 0x01, end - back);
+  return `-----BEGIN CERTIFICATE REQUEST-----\n${der.toString('base64')}\n-----END CERTIFICATE REQUEST-----\n`;
+}
 
 describe('device certificate issuance', () => {
   let h: Harness;
@@ -105,6 +133,147 @@ describe('device certificate issuance', () => {
         csrPem: tampered,
       }),
       { code: 'ERR_VALIDATION' },
+    );
+  });
+
+  test('issues from EC P-256 and P-384 CSRs: openssl verifies it, digitalSignature only, our names', async () => {
+    const t = await h.tenant('csr-ec');
+    const caPem = (await h.certs.ensureCa(t.id)).certificatePem;
+    const caText = openssl(['x509', '-in', 'ca.pem', '-noout', '-text'], { 'ca.pem': caPem }).out;
+    const caSki = /Subject Key Identifier: *\n *([0-9A-F:]+)/.exec(caText)?.[1];
+    assert.ok(caSki, caText);
+    for (const [curve, newkey, oid] of [
+      ['P-256', P256, 'prime256v1'],
+      ['P-384', P384, 'secp384r1'],
+    ] as const) {
+      const u = await h.user(t, `${curve.toLowerCase()}@csr-ec.example`);
+      const req = opensslCsr(newkey, [
+        ...['-subj', '/CN=evil/O=Evil Corp'],
+        ...['-addext', 'subjectAltName=email:evil@evil.example'],
+        ...['-addext', 'basicConstraints=critical,CA:TRUE'],
+        ...['-addext', 'keyUsage=critical,keyCertSign,keyEncipherment'],
+        ...['-addext', 'extendedKeyUsage=serverAuth'],
+      ]);
+      const cert = await h.certs.issueFromCsr(t.id, {
+        userId: u.id,
+        device: DEVICE,
+        loginType: 'passwordless',
+        csrPem: req.csrPem,
+      });
+      assert.equal(cert.hasServerKey, false);
+      const files = { 'ca.pem': caPem, 'cert.pem': cert.certificatePem };
+      const verified = openssl(['verify', '-CAfile', 'ca.pem', 'cert.pem'], files);
+      assert.ok(verified.ok && /cert\.pem: OK/.test(verified.out), verified.out);
+      const text = openssl(['x509', '-in', 'cert.pem', '-noout', '-text'], files).out;
+      const has = (pattern: RegExp) => assert.match(text, pattern, `${curve}: ${pattern}`);
+      has(/Signature Algorithm: sha256WithRSAEncryption/);
+      has(/Issuer: CN = Sekisho device CA csr-ec, O = Sekisho/);
+      has(new RegExp(`Subject: CN = ${u.loginId} ${cert.serial}, O = Sekisho\n`));
+      has(/Public Key Algorithm: id-ecPublicKey/);
+      has(new RegExp(`ASN1 OID: ${oid}\n *NIST CURVE: ${curve}`));
+      has(/X509v3 Basic Constraints: critical\n *CA:FALSE\n/);
+      has(/X509v3 Key Usage: critical\n *Digital Signature\n/);
+      has(/X509v3 Extended Key Usage: *\n *TLS Web Client Authentication\n/);
+      has(new RegExp(`X509v3 Subject Alternative Name: *\n *email:${u.email}\n`));
+      has(/X509v3 Subject Key Identifier: *\n *[0-9A-F:]{59}\n/);
+      has(new RegExp(`X509v3 Authority Key Identifier: *\n *(keyid:)?${caSki}\n`));
+      assert.doesNotMatch(text, /evil|Evil|Key Encipherment|Certificate Sign|TLS Web Server/);
+      const x = new X509Certificate(cert.certificatePem);
+      assert.deepEqual(
+        x.publicKey.export({ type: 'spki', format: 'der' }),
+        createPublicKey(req.key).export({ type: 'spki', format: 'der' }),
+        "the certificate carries the CSR's key",
+      );
+      const checked = await h.certs.verifyClientCertificate(t.id, cert.certificatePem);
+      assert.equal(checked.ok, true, `${curve}: verifyClientCertificate accepts it`);
+    }
+  });
+
+  test('an RSA CSR made by openssl still gets digitalSignature + keyEncipherment', async () => {
+    const t = await h.tenant('csr-rsa');
+    const u = await h.user(t, 'erin@csr-rsa.example');
+    const cert = await h.certs.issueFromCsr(t.id, {
+      userId: u.id,
+      device: DEVICE,
+      loginType: 'personal',
+      csrPem: opensslCsr(['-newkey', 'rsa:2048']).csrPem,
+    });
+    const text = openssl(['x509', '-in', 'c.pem', '-noout', '-text'], {
+      'c.pem': cert.certificatePem,
+    }).out;
+    assert.match(text, /Public-Key: \(2048 bit\)/);
+    assert.match(text, /X509v3 Key Usage: critical\n *Digital Signature, Key Encipherment\n/);
+  });
+
+  test('a CSR labelled "NEW CERTIFICATE REQUEST" (Windows certreq) is read', async () => {
+    const t = await h.tenant('csr-certreq');
+    const u = await h.user(t, 'finn@csr-certreq.example');
+    const { csrPem } = opensslCsr(['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256']);
+    const cert = await h.certs.issueFromCsr(t.id, {
+      userId: u.id,
+      device: DEVICE,
+      loginType: 'personal',
+      csrPem: csrPem.replaceAll('CERTIFICATE REQUEST', 'NEW CERTIFICATE REQUEST'),
+    });
+    assert.equal(cert.hasServerKey, false);
+  });
+
+  test('refuses a CSR that does not verify or whose key is not RSA >= 2048, P-256 or P-384', async () => {
+    const t = await h.tenant('csr-refused');
+    const u = await h.user(t, 'frank@csr-refused.example');
+    const p256 = opensslCsr(P256);
+    const rsa = opensslCsr(['-newkey', 'rsa:2048']);
+    const cases: [string, string, RegExp][] = [
+      ['P-256, signature byte flipped', tamperCsr(p256, 'signature', 1), /does not verify/],
+      ['P-256, public key byte flipped', tamperCsr(p256, 'key', 1), /cannot be read|not verify/],
+      ['RSA, modulus byte flipped', tamperCsr(rsa, 'key', 10), /does not verify/],
+      ['RSA, signature byte flipped', tamperCsr(rsa, 'signature', 1), /does not verify/],
+      ['Ed25519', opensslCsr(['-newkey', 'ed25519']).csrPem, /\(ed25519\)/],
+      [
+        'P-521',
+        opensslCsr(['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-521']).csrPem,
+        /\(EC secp521r1\)/,
+      ],
+      [
+        'secp256k1',
+        opensslCsr(['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:secp256k1']).csrPem,
+        /\(EC secp256k1\)/,
+      ],
+      ['RSA-1024', opensslCsr(['-newkey', 'rsa:1024']).csrPem, /\(RSA-1024\)/],
+      [
+        'P-256 with explicit curve parameters',
+        opensslCsr([...P256, '-pkeyopt', 'ec_param_enc:explicit']).csrPem,
+        /\(EC with explicit curve parameters\)/,
+      ],
+      [
+        'a certificate, not a CSR',
+        (await h.certs.ensureCa(t.id)).certificatePem,
+        /CERTIFICATE REQUEST/,
+      ],
+    ];
+    for (const [what, csrPem, message] of cases) {
+      await assert.rejects(
+        h.certs.issueFromCsr(t.id, { userId: u.id, device: DEVICE, loginType: 'personal', csrPem }),
+        (e) => {
+          assert.ok(e instanceof ValidationError, `${what}: ${String(e)}`);
+          assert.equal(e.problems.length, 1, what);
+          assert.equal(e.problems[0]?.field, 'csrPem', what);
+          assert.match(e.problems[0]?.message ?? '', message, what);
+          return true;
+        },
+      );
+    }
+    assert.equal((await h.certs.list(t.id)).length, 0, 'nothing was issued');
+    const good = await h.certs.issueFromCsr(t.id, {
+      userId: u.id,
+      device: DEVICE,
+      loginType: 'personal',
+      csrPem: p256.csrPem,
+    });
+    assert.deepEqual(
+      (await h.certs.list(t.id)).map((c) => c.id),
+      [good.id],
+      'the untampered request is issued',
     );
   });
 

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
+import { X509Certificate } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import { isSekishoError } from '@sekisho/platform';
-import { DEVICE, startHarness, type Harness } from './support.ts';
+import { DEVICE, openssl, startHarness, type Harness } from './support.ts';
 
 const DAY = 86_400_000;
 
@@ -95,6 +96,37 @@ describe('device certificate lifecycle', () => {
     assert.equal(evil[col('description')], `'=HYPERLINK("http://evil")`);
     const filtered = parse((await h.certs.exportCsv(t.id, { os: 'iOS' })).slice(1)) as string[][];
     assert.equal(filtered.length, 2, 'header and the one iOS row');
+  });
+
+  test('renewing a certificate issued from a CSR certifies the key the device kept', async () => {
+    const t = await h.tenant('life-renew-csr');
+    const u = await h.user(t, 'dana@life-renew-csr.example');
+    const req = openssl(
+      ['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'].concat([
+        '-keyout',
+        '-',
+        '-out',
+        '-',
+        '-subj',
+        '/CN=device',
+      ]),
+    ).out;
+    const csrPem =
+      /-----BEGIN CERTIFICATE REQUEST-----[^-]+-----END CERTIFICATE REQUEST-----\n/.exec(req)![0];
+    const old = await h.certs.issueFromCsr(t.id, {
+      userId: u.id,
+      device: DEVICE,
+      loginType: 'personal',
+      validityDays: 20,
+      csrPem,
+    });
+    const next = await h.certs.renew(t.id, old.id);
+    assert.equal(next.hasServerKey, false, 'no server-made key to download');
+    const keyOf = (pem: string) =>
+      new X509Certificate(pem).publicKey.export({ type: 'spki', format: 'der' });
+    assert.deepEqual(keyOf(next.certificatePem), keyOf(old.certificatePem));
+    assert.notEqual(next.serial, old.serial);
+    assert.ok((await h.certs.verifyClientCertificate(t.id, next.certificatePem)).ok);
   });
 
   test('renews an expiring certificate for the same device; the old one works on but no longer counts', async () => {

@@ -95,6 +95,71 @@ describe('the mutual-TLS listener', () => {
     has(out, /^set-cookie: /im, 'with the session cookie');
   });
 
+  test('an EC P-256 key the device keeps (issued from its CSR) signs in over TLS 1.3 and 1.2', async () => {
+    const made = await run('openssl', [
+      ...['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'],
+      ...['-keyout', '-', '-out', '-', '-subj', '/CN=secure-enclave'],
+    ]);
+    const pem = (type: string) =>
+      new RegExp(`-----BEGIN ${type}-----[^-]+-----END ${type}-----\n`).exec(made.out)?.[0];
+    const [key, csrPem] = [pem('PRIVATE KEY'), pem('CERTIFICATE REQUEST')];
+    assert.ok(key && csrPem, made.out);
+    const user = await node.server.platform.users.create(acme.id, {
+      loginId: 'enclave@acme.example',
+      displayName: 'Enclave user',
+      email: 'enclave@acme.example',
+    });
+    const issued = await node.certs.issueFromCsr(acme.id, {
+      userId: user.id,
+      device: { os: 'iOS 18', deviceIdType: 'serial', deviceId: 'SE-1' },
+      loginType: 'passwordless',
+      csrPem,
+    });
+    const request = [
+      'GET /t/acme/login/certificate HTTP/1.1',
+      'Host: 127.0.0.1',
+      'Connection: close',
+      '',
+      '',
+    ].join('\r\n');
+    for (const [flag, protocol] of [
+      ['-tls1_3', 'TLSv1.3'],
+      ['-tls1_2', 'TLSv1.2'],
+    ] as const) {
+      const { out } = await sClient(
+        mtlsPort,
+        [
+          flag,
+          '-cert',
+          'c.pem',
+          '-key',
+          'k.pem',
+          '-CAfile',
+          'server.pem',
+          '-verify_return_error',
+          '-ign_eof',
+        ],
+        { 'c.pem': issued.certificatePem, 'k.pem': key, 'server.pem': node.ca },
+        request,
+      );
+      has(out, new RegExp(`^New, ${protocol}, Cipher is `, 'm'), protocol);
+      has(
+        out,
+        /^>>> .*Handshake .*, Certificate$/m,
+        `${protocol}: the client sent its certificate`,
+      );
+      // The signed handshake starts with its scheme: 04 03 = ecdsa_secp256r1_sha256 (RFC 8446).
+      has(
+        out,
+        /^>>> .*Handshake .*CertificateVerify\n\s+0f 00 00 [0-9a-f]{2} 04 03 /m,
+        `${protocol}: and proved it holds the EC key`,
+      );
+      has(out, /^HTTP\/1\.1 303/m, `${protocol}: the login answered 303`);
+      has(out, /^location: \/t\/acme\/portal/im, `${protocol}: to the portal`);
+      has(out, /^set-cookie: /im, `${protocol}: with the session cookie`);
+    }
+  });
+
   test('curl --cert --key follows the sign-in to the portal', async () => {
     const { user, key, cert } = await node.userWithCert(acme, 'passwordless');
     const files = { 'c.pem': cert, 'k.pem': key, 'server.pem': node.ca };

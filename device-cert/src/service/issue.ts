@@ -76,7 +76,7 @@ export async function issueForKey(
       .returning('serial_counter')
       .executeTakeFirstOrThrow();
     const serial = serialFor(Number(counter.serial_counter));
-    const pem = buildDeviceCertificate(
+    const pem = await buildDeviceCertificate(
       {
         publicKeyPem,
         serial,

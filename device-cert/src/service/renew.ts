@@ -1,9 +1,13 @@
 /**
  * Renews an expiring certificate for the same user, device and login type (rule:
- * `renewal-rule.ts`). The successor gets a new key and the tenant's current validity; the old
- * certificate becomes `renewed` and keeps working until its own end, so the device can switch
- * over, without counting twice against the contract.
+ * `renewal-rule.ts`). The successor gets the tenant's current validity and a new server-made
+ * key, delivered as PKCS#12 like the first one. A certificate issued from a CSR has no key
+ * here (the device or its MDM keeps it, often in hardware that cannot export or replace it):
+ * its successor certifies the same public key, so the device only installs the new
+ * certificate. The old certificate becomes `renewed` and keeps working until its own end, so
+ * the device can switch over, without counting twice against the contract.
  */
+import { X509Certificate } from 'node:crypto';
 import { SekishoError, isUuid } from '@sekisho/platform';
 import { newRsaKeyPair } from './build-certificate.ts';
 import type { DeviceCertDeps } from './deps.ts';
@@ -25,7 +29,10 @@ export async function renew(
     .executeTakeFirst();
   if (!old) throw new SekishoError('ERR_NOT_FOUND', 'no such device certificate');
   assertRenewable(old, deps.platform.clock.now()); // fail fast, before making a key
-  const keys = await newRsaKeyPair();
+  const keys =
+    old.private_key_sealed === null
+      ? { publicKeyPem: devicePublicKey(old.certificate_pem), privateKeyPem: undefined }
+      : await newRsaKeyPair();
   return issueForKey(
     deps,
     tenantId,
@@ -43,4 +50,11 @@ export async function renew(
     keys.privateKeyPem,
     { renews: certId },
   );
+}
+
+/** The public key (SPKI PEM) a device kept, from its current certificate. */
+function devicePublicKey(certificatePem: string): string {
+  return new X509Certificate(certificatePem).publicKey
+    .export({ type: 'spki', format: 'pem' })
+    .toString();
 }

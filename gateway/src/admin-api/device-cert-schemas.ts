@@ -98,7 +98,10 @@ export const IssueBody = Type.Object(
 export const CsrBody = Type.Object(
   {
     ...subjectFields,
-    csrPem: Type.String({ maxLength: 20_000, description: 'PEM PKCS#10 request, RSA key' }),
+    csrPem: Type.String({
+      maxLength: 20_000,
+      description: 'PEM PKCS#10 request; RSA (2048+ bits), EC P-256 or EC P-384 key',
+    }),
   },
   { additionalProperties: false },
 );
