@@ -17,6 +17,7 @@ import {
   adminApi,
   csrfOf,
   newUser,
+  passwordSessionMovedTo,
   passwordStep,
   policyGroup,
   secretOf,
@@ -336,14 +337,11 @@ describe('second factor at sign-in', () => {
   test('an application reached from home asks the signed-in user for the factor, then signs in (step-up)', async () => {
     const { user, secret } = await userWithTotp();
     clock.advance(30_000);
-    const office = new TestBrowser(t.app, EN, OFFICE);
-    assert.equal(
-      (await passwordStep(office, 'acme', user.loginId)).headers.location,
-      '/t/acme/portal',
-    );
-    assert.deepEqual(sessionAuth(t, office)?.amr, ['pwd']);
-    const sid = sessionAuth(t, office)?.sid;
-    const home = office.movedTo(HOME);
+    const { browser: home, sid } = await passwordSessionMovedTo(t, user.loginId, {
+      headers: EN,
+      ip: OFFICE,
+      elsewhere: HOME,
+    });
     let res = await home.get(`/t/acme/saml/sso?SAMLRequest=${googleAuthnRequest(clock.now())}`);
     for (
       let hop = 0;

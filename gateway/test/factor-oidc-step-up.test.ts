@@ -9,7 +9,6 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as client from 'openid-client';
 import { PUBLIC, discover, follow } from '../../idp/test/support/oidc-rp.ts';
-import { TestBrowser } from './support/browser.ts';
 import { seedTenant, startTestApp, type SeededTenant, type TestApp } from './support/test-app.ts';
 import {
   JumpClock,
@@ -17,7 +16,7 @@ import {
   csrfOf,
   enrolTotp,
   newUser,
-  passwordStep,
+  passwordSessionMovedTo,
   policyGroup,
   sessionAuth,
 } from './support/factor-kit.ts';
@@ -68,15 +67,11 @@ describe('second factor asked by an OpenID Connect application (step-up)', () =>
   test('the authorization request asks for the factor, then the RP gets a code whose ID token says mfa', async () => {
     const user = await newUser(t, s);
     const secret = await enrolTotp(t, s.tenant.id, user.id);
-    const office = new TestBrowser(t.app, EN, OFFICE);
-    assert.equal(
-      (await passwordStep(office, 'acme', user.loginId)).headers.location,
-      '/t/acme/portal',
-    );
-    assert.deepEqual(sessionAuth(t, office)?.amr, ['pwd']);
-    const sid = sessionAuth(t, office)?.sid;
-
-    const home = office.movedTo(HOME);
+    const { browser: home, sid } = await passwordSessionMovedTo(t, user.loginId, {
+      headers: EN,
+      ip: OFFICE,
+      elsewhere: HOME,
+    });
     const verifier = client.randomPKCECodeVerifier();
     const url = client.buildAuthorizationUrl(rp, {
       redirect_uri: RP,

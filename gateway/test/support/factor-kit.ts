@@ -9,7 +9,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { hashPassword, type Clock, type User } from '@sekisho/platform';
 import { SESSION_COOKIE, type SessionAuth } from '@sekisho/idp';
 import { createLockService } from '@sekisho/lock-app';
-import type { TestBrowser } from './browser.ts';
+import { TestBrowser } from './browser.ts';
 import { authenticatorCode } from './lock-phone.ts';
 import { TEST_PASSWORD, type SeededTenant, type TestApp } from './test-app.ts';
 
@@ -98,4 +98,20 @@ export async function enrolTotp(t: TestApp, tenantId: string, userId: string): P
   );
   assert.ok(ok, 'TOTP setup confirmed');
   return secret;
+}
+
+/**
+ * A browser signed in with the password alone (where no factor is asked, e.g. the office),
+ * then taken to `elsewhere` with its cookies: for step-up tests. Returns it and its session id.
+ */
+export async function passwordSessionMovedTo(
+  t: TestApp,
+  loginId: string,
+  at: { headers: Record<string, string>; ip: string; elsewhere: string },
+): Promise<{ browser: TestBrowser; sid: string | undefined }> {
+  const signedIn = new TestBrowser(t.app, at.headers, at.ip);
+  const res = await passwordStep(signedIn, 'acme', loginId);
+  assert.equal(res.headers.location, '/t/acme/portal', 'signed in without a factor');
+  assert.deepEqual(sessionAuth(t, signedIn)?.amr, ['pwd']);
+  return { browser: signedIn.movedTo(at.elsewhere), sid: sessionAuth(t, signedIn)?.sid };
 }
