@@ -5,12 +5,10 @@
  * - A new URL forgets the last fetch's outcome: it was about another address, and the next
  *   failure starts a new streak (audited again).
  */
-import { SekishoError, isUuid } from '@sekisho/platform';
+import { isUuid } from '@sekisho/platform';
 import { parseCrlUrl } from './crl-url.ts';
 import type { DeviceCertDeps } from './deps.ts';
-import { ANCHOR_COLUMNS, toTrustAnchor, type TrustAnchor } from './trust-anchors.ts';
-
-const noAnchor = () => new SekishoError('ERR_NOT_FOUND', 'no such trust anchor');
+import { noAnchor, toTrustAnchor, type TrustAnchor } from './trust-anchors.ts';
 
 export async function setAnchorCrlUrl(
   deps: DeviceCertDeps,
@@ -34,7 +32,7 @@ export async function setAnchorCrlUrl(
       .updateTable('device_cert_anchors')
       .set({ crl_url: crlUrl, ...(stored.crl_url !== crlUrl && forget) })
       .where('id', '=', anchorId)
-      .returning(ANCHOR_COLUMNS)
+      .returningAll()
       .executeTakeFirstOrThrow();
     return toTrustAnchor(row);
   });

@@ -30,7 +30,7 @@ import { SekishoError, ValidationError, isUuid } from '@sekisho/platform';
 import type { DeviceCertDatabase } from '../store/tables.ts';
 import type { DeviceCertDeps } from './deps.ts';
 import {
-  ANCHOR_COLUMNS,
+  noAnchor,
   toTrustAnchor,
   type AnchorCrlSummary,
   type TrustAnchor,
@@ -41,7 +41,6 @@ const CRL_NUMBER_OID = '2.5.29.20';
 const INSERT_CHUNK = 5_000;
 
 const refused = (message: string) => new ValidationError([{ field: 'crl', message }]);
-const noAnchor = () => new SekishoError('ERR_NOT_FOUND', 'no such trust anchor');
 
 /** A serial as stored and looked up: upper-case hex without leading zeros ("0" for zero). */
 export function normalizeSerial(hex: string): string {
@@ -139,7 +138,7 @@ async function readAnchor(
 ): Promise<TrustAnchor> {
   const query = db
     .selectFrom('device_cert_anchors')
-    .select(ANCHOR_COLUMNS)
+    .selectAll()
     .where('tenant_id', '=', tenantId)
     .where('id', '=', anchorId);
   const row = await (lock ? query.forUpdate() : query).executeTakeFirst();
@@ -191,15 +190,13 @@ export async function storeAnchorCrl(
     const row = await trx
       .updateTable('device_cert_anchors')
       .set({
-        crl_der: new Uint8Array(crl.rawData),
         crl_this_update: summary.thisUpdate,
         crl_next_update: summary.nextUpdate,
         crl_number: summary.crlNumber,
         crl_revoked_count: summary.revokedCount,
-        crl_updated_at: now,
       })
       .where('id', '=', anchorId)
-      .returning(ANCHOR_COLUMNS)
+      .returningAll()
       .executeTakeFirstOrThrow();
     await trx.deleteFrom('device_cert_anchor_revoked').where('anchor_id', '=', anchorId).execute();
     for (let i = 0; i < serials.length; i += INSERT_CHUNK) {
@@ -229,12 +226,10 @@ export async function removeAnchorCrl(
     await trx
       .updateTable('device_cert_anchors')
       .set({
-        crl_der: null,
         crl_this_update: null,
         crl_next_update: null,
         crl_number: null,
         crl_revoked_count: null,
-        crl_updated_at: deps.platform.clock.now(),
       })
       .where('id', '=', anchorId)
       .execute();

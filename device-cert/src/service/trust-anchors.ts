@@ -70,32 +70,10 @@ export interface TrustAnchor {
 }
 
 export const MAX_ANCHORS = 20;
+export const noAnchor = () => new SekishoError('ERR_NOT_FOUND', 'no such trust anchor');
 const USER_MATCHES: readonly string[] = ['email', 'login_id'];
 
-/** Every column but the CRL's DER, which verification never needs. */
-export const ANCHOR_COLUMNS = [
-  'id',
-  'tenant_id',
-  'name',
-  'subject',
-  'fingerprint_sha256',
-  'not_after',
-  'login_type',
-  'user_match',
-  'certificate_pem',
-  'created_at',
-  'crl_this_update',
-  'crl_next_update',
-  'crl_number',
-  'crl_revoked_count',
-  'crl_url',
-  'crl_fetch_at',
-  'crl_fetch_ok',
-  'crl_fetch_error',
-] as const;
-type AnchorRow = Pick<Selectable<DeviceCertAnchorsTable>, (typeof ANCHOR_COLUMNS)[number]>;
-
-export function toTrustAnchor(r: AnchorRow): TrustAnchor {
+export function toTrustAnchor(r: Selectable<DeviceCertAnchorsTable>): TrustAnchor {
   return {
     id: r.id,
     tenantId: r.tenant_id,
@@ -207,7 +185,7 @@ export async function listTrustAnchors(
 ): Promise<TrustAnchor[]> {
   const rows = await deps.db
     .selectFrom('device_cert_anchors')
-    .select(ANCHOR_COLUMNS)
+    .selectAll()
     .where('tenant_id', '=', tenantId)
     .orderBy('created_at')
     .execute();
@@ -219,11 +197,11 @@ export async function removeTrustAnchor(
   tenantId: string,
   anchorId: string,
 ): Promise<void> {
-  if (!isUuid(anchorId)) throw new SekishoError('ERR_NOT_FOUND', 'no such trust anchor');
+  if (!isUuid(anchorId)) throw noAnchor();
   const res = await deps.db
     .deleteFrom('device_cert_anchors')
     .where('tenant_id', '=', tenantId)
     .where('id', '=', anchorId)
     .executeTakeFirst();
-  if (!Number(res.numDeletedRows)) throw new SekishoError('ERR_NOT_FOUND', 'no such trust anchor');
+  if (!Number(res.numDeletedRows)) throw noAnchor();
 }

@@ -141,22 +141,19 @@ export const deviceCertMigrations: readonly Migration[] = [
     },
   },
   {
-    // The CRL an admin uploaded for a trust anchor: the DER and its summary on the anchor row
-    // (read with the anchor at every verification), the revoked serials one row each, so a
-    // verification is one primary-key lookup. Removing the anchor removes both.
+    // The CRL of a trust anchor: its summary on the anchor row (read with the anchor at every
+    // verification), the revoked serials one row each, so a verification is one primary-key
+    // lookup. Removing the anchor removes both.
     name: 'device-cert-004-anchor-crls',
     async up(db) {
       await runStatements(db, [
         `ALTER TABLE device_cert_anchors
-          ADD COLUMN crl_der bytea,
           ADD COLUMN crl_this_update timestamptz,
           ADD COLUMN crl_next_update timestamptz,
           ADD COLUMN crl_number text CHECK (crl_number ~ '^[0-9]+$'),
           ADD COLUMN crl_revoked_count integer,
-          ADD COLUMN crl_updated_at timestamptz,
           ADD CONSTRAINT device_cert_anchors_crl_check CHECK (
-            (crl_der IS NULL) = (crl_this_update IS NULL)
-            AND (crl_der IS NULL) = (crl_revoked_count IS NULL))`,
+            (crl_this_update IS NULL) = (crl_revoked_count IS NULL))`,
         `CREATE TABLE device_cert_anchor_revoked (
           anchor_id uuid NOT NULL REFERENCES device_cert_anchors(id) ON DELETE CASCADE,
           tenant_id uuid NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,

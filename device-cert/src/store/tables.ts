@@ -88,14 +88,12 @@ export interface DeviceCertAnchorsTable {
   login_type: LoginType;
   user_match: 'email' | 'login_id';
   created_at: CreatedAt;
-  /** The uploaded CRL of this anchor (DER) and its summary; all null when none. */
-  crl_der: Generated<Uint8Array | null>;
+  /** The summary of this anchor's CRL; all null when none. */
   crl_this_update: Generated<Date | null>;
   crl_next_update: Generated<Date | null>;
   /** Decimal; CRL numbers may exceed 2^53. */
   crl_number: Generated<string | null>;
   crl_revoked_count: Generated<number | null>;
-  crl_updated_at: Generated<Date | null>;
   /** Where the CRL is fetched from (http or https); null when only uploaded. */
   crl_url: Generated<string | null>;
   /** The last fetch: when, whether it worked, and why not; all null before the first. */
