@@ -78,8 +78,9 @@ export interface DeviceCertServiceOptions {
   copyWindowHours?: number;
   /**
    * Fetching trust-anchor CRLs from their URL: `allowLoopback` lets the URL point at loopback
-   * and private addresses (tests, local development, an intranet CA). Off by default: the URL
-   * comes from a tenant admin and the server fetches it.
+   * and private addresses (tests, local development, an intranet CA). Default: the
+   * deployment's ANCHOR_CRL_ALLOW_PRIVATE (off): the URL comes from a tenant admin and the
+   * server fetches it.
    */
   crlFetch?: { allowLoopback?: boolean };
 }
@@ -178,7 +179,10 @@ export function createDeviceCertService(options: DeviceCertServiceOptions): Devi
     validityDays: options.validityDays ?? 365,
     crlDays: options.crlDays ?? 7,
     copyWindowMs: (options.copyWindowHours ?? 12) * 3_600_000,
-    crlFetch: { allowLoopback: options.crlFetch?.allowLoopback ?? false },
+    crlFetch: {
+      allowLoopback:
+        options.crlFetch?.allowLoopback ?? options.platform.config.anchorCrlAllowPrivate,
+    },
   };
   return {
     async ensureCa(tenantId) {

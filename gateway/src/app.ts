@@ -105,12 +105,7 @@ export async function buildApp(
   await app.register(healthRoutes, {
     checks: { database: () => platform.store.ping(), ephemeral: () => platform.kv.ping() },
   });
-  const deviceCerts =
-    options.deviceCerts ??
-    createDeviceCertService({
-      platform,
-      crlFetch: { allowLoopback: config.anchorCrlAllowPrivate },
-    });
+  const deviceCerts = options.deviceCerts ?? createDeviceCertService({ platform });
   const lock = options.lock ?? createLockService({ platform, logger: app.log });
   const policy = createPolicyService(platform, { deviceCerts, factors: lock });
   const idp = options.idp ?? createIdpServices(platform, { policy: policy.port, factors: lock });

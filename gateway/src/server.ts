@@ -38,10 +38,7 @@ export async function startServer(
   try {
     const tls = ensureTlsCertificate(resolve(config.dataDir), new URL(config.publicUrl).hostname);
     const demoAdmin = config.demoTenant ? await bootstrapDemoTenant(platform) : undefined;
-    const deviceCerts = createDeviceCertService({
-      platform,
-      crlFetch: { allowLoopback: config.anchorCrlAllowPrivate },
-    });
+    const deviceCerts = createDeviceCertService({ platform });
     const app = await buildApp(platform, {
       https: { key: tls.key, cert: tls.cert },
       logger: options.logger,

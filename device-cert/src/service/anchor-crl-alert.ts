@@ -7,11 +7,10 @@
  */
 import type { DeviceCertDeps } from './deps.ts';
 import { deviceCertMail } from './mail-texts.ts';
-import { mailTenantAdmins } from './notify-admins.ts';
+import { firstToday, mailTenantAdmins } from './notify-admins.ts';
 
-const DAY_MS = 86_400_000;
 /** How close the stored CRL's nextUpdate must be for a failed fetch to be mailed about. */
-export const ALERT_BEFORE_MS = DAY_MS;
+export const ALERT_BEFORE_MS = 86_400_000;
 
 export interface FailingAnchor {
   id: string;
@@ -29,13 +28,8 @@ export async function alertAnchorCrlFailing(
   anchor: FailingAnchor,
   error: string,
 ): Promise<boolean> {
-  const day = deps.platform.clock.now().toISOString().slice(0, 10);
-  const first = await deps.platform.kv.setIfAbsent(
-    `device-cert:anchor-crl-alert:${anchor.tenantId}:${anchor.id}:${day}`,
-    '1',
-    { ttlMs: 2 * DAY_MS },
-  );
-  if (!first) return false;
+  if (!(await firstToday(deps, `device-cert:anchor-crl-alert:${anchor.tenantId}:${anchor.id}`)))
+    return false;
   const tenant = await deps.platform.tenants.get(anchor.tenantId);
   if (!tenant) return false;
   const params = {

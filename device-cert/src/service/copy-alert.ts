@@ -8,12 +8,10 @@ import type { Tenant } from '@sekisho/platform';
 import { regenerateCrl } from './crl.ts';
 import type { DeviceCertDeps } from './deps.ts';
 import { deviceCertMail, deviceLabel } from './mail-texts.ts';
-import { mailTenantAdmins } from './notify-admins.ts';
+import { firstToday, mailTenantAdmins } from './notify-admins.ts';
 import type { RecentUse } from './recent-uses.ts';
 import type { DeviceCertRow } from './records.ts';
 import { getSettings } from './settings.ts';
-
-const DAY_MS = 86_400_000;
 
 /** Suspends the certificate and puts it on the CRL (`certificateHold`) in one transaction. */
 async function suspend(deps: DeviceCertDeps, row: DeviceCertRow): Promise<boolean> {
@@ -51,13 +49,7 @@ export async function raiseCopyAlert(
       reason: 'copy-suspected',
     });
   }
-  const day = deps.platform.clock.now().toISOString().slice(0, 10);
-  const first = await deps.platform.kv.setIfAbsent(
-    `device-cert:copy-alert:${tenantId}:${certId}:${day}`,
-    '1',
-    { ttlMs: 2 * DAY_MS },
-  );
-  if (!first) return;
+  if (!(await firstToday(deps, `device-cert:copy-alert:${tenantId}:${certId}`))) return;
   await deps.platform.audit.record({
     tenantId,
     actor: { type: 'system' },

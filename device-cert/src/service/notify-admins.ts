@@ -8,6 +8,16 @@ import type { Locale, Tenant } from '@sekisho/platform';
 import type { DeviceCertDeps } from './deps.ts';
 
 const NOTIFIED_ROLES: readonly string[] = ['global_admin', 'device_cert_admin'];
+const DAY_MS = 86_400_000;
+
+/**
+ * True the first time `key` is seen this (UTC) day, on any node: alerts that repeat every
+ * round or every use go out once a day.
+ */
+export async function firstToday(deps: DeviceCertDeps, key: string): Promise<boolean> {
+  const day = deps.platform.clock.now().toISOString().slice(0, 10);
+  return deps.platform.kv.setIfAbsent(`${key}:${day}`, '1', { ttlMs: 2 * DAY_MS });
+}
 
 export async function mailTenantAdmins(
   deps: DeviceCertDeps,
